@@ -1,0 +1,35 @@
+# codescale: raw code → curated, tokenized shards → a grid of Megatron-Core runs → evaluation →
+# scaling laws → language allocation → figures and report.
+#
+# Paths tell an artifact's story (all under results/ unless noted):
+#   resources/sources/{source}/            fetched raw code (tree/ + fetched.json)
+#   corpus/{source}/{shard}.parquet        documents; corpus/{source}/counts.json
+#   curate/{lang}/{shard}.parquet          curated documents; curate/stats/{lang}/{shard}.json
+#   tokenizer/tokenizer.json               tokens/{lang}/{train,valid}.{bin,idx}; tokens/manifest.json
+#   runs/{run}/spec.json                   runs/{run}/metrics.jsonl; runs/{run}/checkpoint/
+#   eval/{run}/{task}.json                 eval/summary.parquet
+#   laws/language_laws.{json,csv}          allocation/{budget}/{allocation.json,comparison.csv}
+#   figures/*.{pdf,png}                    the Snakemake report (snakemake --report)
+
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/corpus.smk"
+include: "workflow/rules/curate.smk"
+include: "workflow/rules/tokenize.smk"
+include: "workflow/rules/train.smk"
+include: "workflow/rules/evaluate.smk"
+include: "workflow/rules/laws.smk"
+include: "workflow/rules/allocate.smk"
+include: "workflow/rules/figures.smk"
+
+
+rule all:
+    input:
+        get_final_outputs(),

@@ -1,0 +1,56 @@
+"""Checks on a config that JSON Schema cannot express (cross-references between keys).
+
+Each problem names the key path, so a mistake is found before any job starts.
+"""
+
+from __future__ import annotations
+
+
+class ConfigError(ValueError):
+    """The configuration is inconsistent."""
+
+
+def check_config(config: dict) -> None:
+    problems = []
+    langs = config["languages"]
+    provided = {lang for s in config["sources"].values() for lang in s["langs"]}
+    for lang in langs:
+        if lang not in provided:
+            problems.append(f"languages: {lang!r} has no source in `sources`")
+    for name, src in config["sources"].items():
+        kind = src["kind"]
+        if kind in ("debian_binary", "debian_source", "npm", "pypi") and not src.get("packages"):
+            problems.append(f"sources.{name}.packages: required for kind {kind!r}")
+        if kind in ("local", "documents") and not src.get("path"):
+            problems.append(f"sources.{name}.path: required for kind {kind!r}")
+    models = config["models"]
+    for name, m in models.items():
+        if m["hidden"] % m["heads"]:
+            problems.append(f"models.{name}: hidden {m['hidden']} is not divisible by heads {m['heads']}")
+    exp = config["experiments"]
+    refs = [(f"experiments.{fam}.models", m) for fam in ("scaling", "mixtures") if fam in exp
+            for m in exp[fam]["models"]]
+    refs += [(f"allocation.budgets.{b}.model", v["model"])
+             for b, v in config["allocation"]["budgets"].items()]
+    for key, m in refs:
+        if m not in models:
+            problems.append(f"{key}: unknown model {m!r} (known: {sorted(models)})")
+    for lang in exp.get("scaling", {}).get("languages", []) or []:
+        if lang not in langs:
+            problems.append(f"experiments.scaling.languages: {lang!r} is not in `languages`")
+    if "scaling" in exp:
+        points = len(exp["scaling"]["models"]) * len(exp["scaling"]["tokens"])
+        if points < 5:
+            problems.append(f"experiments.scaling: {points} (model, tokens) points per language; "
+                            "the law has 5 parameters, so at least 5 are needed")
+    else:
+        problems.append("experiments.scaling: required (the laws and the allocation are fitted on it)")
+    batch = config["train"]["batch"]
+    if batch["global"] % batch["micro"]:
+        problems.append(f"train.batch: global {batch['global']} is not a multiple of micro {batch['micro']}")
+    a = config["allocation"]
+    if a["min_share"] * len(langs) > 1 or a["max_share"] * len(langs) < 1:
+        problems.append(f"allocation: shares [{a['min_share']}, {a['max_share']}] are infeasible "
+                        f"for {len(langs)} languages")
+    if problems:
+        raise ConfigError("invalid configuration:\n  - " + "\n  - ".join(problems))

@@ -1,0 +1,1 @@
+"""Corpus stage: raw source trees and document files to the documents contract (Parquet, zstd)."""

@@ -1,0 +1,1 @@
+"""Evaluation of trained runs and the tidy summary table every later stage reads."""

@@ -1,0 +1,1 @@
+"""Experiment families expanded from config into readable run ids and run specs."""

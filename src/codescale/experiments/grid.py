@@ -1,0 +1,131 @@
+"""Expand the ``experiments`` config into runs.
+
+Run ids read ``{family}-{mixture}-{model}-{tokens}`` (``scaling-python-m2-t40k``). A run spec is
+everything the trainer needs, so two runs with equal specs are the same experiment; the train rule
+receives the spec as a JSON param, which makes a change of any knob rerun exactly the runs it
+touches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+def token_label(tokens: int) -> str:
+    """20000 -> '20k', 4_000_000 -> '4m', 400_000_000_000 -> '400b' (exact, else digits)."""
+    for div, suffix in ((10**9, "b"), (10**6, "m"), (10**3, "k")):
+        if tokens % div == 0:
+            return f"{tokens // div}{suffix}"
+    return str(tokens)
+
+
+def run_id(family: str, mixture: str, model: str, tokens: int) -> str:
+    return f"{family}-{mixture}-{model}-t{token_label(tokens)}"
+
+
+@dataclass(frozen=True)
+class Run:
+    run: str
+    family: str
+    mixture: str
+    model: str
+    tokens: int
+    weights: tuple[tuple[str, float], ...]  # (dataset, weight); empty when read from allocation
+
+    def blend(self) -> dict:
+        names = [d for d, _ in self.weights]
+        total = sum(w for _, w in self.weights)
+        return {"datasets": names, "weights": [w / total for _, w in self.weights]}
+
+
+def dirichlet_mixtures(languages: list[str], count: int, seed: int, concentration: float
+                       ) -> list[dict[str, float]]:
+    """``count`` seeded Dirichlet draws over ``languages`` (rounded to 4 decimals, renormalised)."""
+    rng = np.random.default_rng(seed)
+    draws = rng.dirichlet([concentration] * len(languages), size=count)
+    out = []
+    for row in draws:
+        row = np.maximum(np.round(row, 4), 1e-4)
+        row = row / row.sum()
+        out.append({lang: float(round(p, 6)) for lang, p in zip(languages, row, strict=True)})
+    return out
+
+
+def expand_runs(config: dict) -> list[Run]:
+    """All runs of the configured families, except allocation runs (see :func:`allocation_runs`)."""
+    languages = config["languages"]
+    exp = config["experiments"]
+    runs: list[Run] = []
+    scaling = exp.get("scaling")
+    if scaling:
+        langs = scaling.get("languages") or languages
+        for lang in langs:
+            for model in scaling["models"]:
+                for tokens in scaling["tokens"]:
+                    runs.append(Run(run_id("scaling", lang, model, tokens), "scaling", lang, model,
+                                    int(tokens), ((lang, 1.0),)))
+    mixtures = exp.get("mixtures")
+    if mixtures:
+        draws = dirichlet_mixtures(languages, mixtures["count"], mixtures["seed"],
+                                   mixtures["concentration"])
+        for i, mix in enumerate(draws, 1):
+            for model in mixtures["models"]:
+                for tokens in mixtures["tokens"]:
+                    runs.append(Run(run_id("mixtures", f"mix{i:02d}", model, tokens), "mixtures",
+                                    f"mix{i:02d}", model, int(tokens), tuple(mix.items())))
+    ids = [r.run for r in runs]
+    dupes = sorted({r for r in ids if ids.count(r) > 1})
+    if dupes:
+        raise ValueError(f"experiments: duplicate run ids {dupes}")
+    return runs
+
+
+def allocation_runs(config: dict) -> list[Run]:
+    """Uniform and optimized runs per allocation budget; optimized weights come from the
+    allocate stage, so they are empty here."""
+    runs = []
+    for budget, b in config["allocation"]["budgets"].items():
+        uniform = tuple((lang, 1.0) for lang in config["languages"])
+        for mixture, weights in (("uniform", uniform), ("optimized", ())):
+            rid = run_id("allocation", mixture, b["model"], int(b["tokens"]))
+            runs.append(Run(rid, "allocation", mixture, b["model"], int(b["tokens"]), weights))
+    return runs
+
+
+def run_spec(run: Run, config: dict, weights: dict[str, float] | None = None) -> dict:
+    """The JSON spec of ``run``; ``weights`` overrides the blend (optimized allocation runs)."""
+    train = config["train"]
+    model = dict(config["models"][run.model])
+    model.update(vocab=config["tokenizer"]["vocab_size"], seq=train["seq"])
+    pairs = list(weights.items()) if weights is not None else list(run.weights)
+    pairs = [(d, w) for d, w in pairs if w > 0]
+    total = sum(w for _, w in pairs)
+    return {
+        "run": run.run,
+        "family": run.family,
+        "mixture": run.mixture,
+        "model_name": run.model,
+        "model": model,
+        "tokens": run.tokens,
+        "blend": {"prefixes": [f"{d}/train" for d, _ in pairs],
+                  "weights": [round(w / total, 6) for _, w in pairs]},
+        "batch": dict(train["batch"]),
+        "schedule": dict(train["schedule"]),
+        "optimizer": dict(train["optimizer"]),
+        "precision": train["precision"],
+        "document_mask": train["document_mask"],
+        "seed": train["seed"],
+    }
+
+
+def with_allocation(spec: dict, allocation: dict) -> dict:
+    """``spec`` with the blend of the allocation's optimized mixture."""
+    props = allocation["mixtures"]["optimized"]["proportions"]
+    pairs = sorted((lang, p) for lang, p in props.items() if p > 0)
+    total = sum(p for _, p in pairs)
+    spec = dict(spec)
+    spec["blend"] = {"prefixes": [f"{lang}/train" for lang, _ in pairs],
+                     "weights": [round(p / total, 6) for _, p in pairs]}
+    return spec

@@ -1,0 +1,1 @@
+"""Scaling-law fits: ``L(N, D) = A·N^-α + B·D^-β + E`` per language."""

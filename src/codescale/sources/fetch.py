@@ -1,0 +1,156 @@
+"""Fetch one configured source into ``<out>/tree/<repo>/...`` plus ``<out>/fetched.json``.
+
+Source kinds (config ``sources.<name>.kind``):
+
+- ``debian_binary``: ``apt-get download`` + ``dpkg-deb`` of binary packages (``rust-src``,
+  ``golang-1.19-src``, ``librust-*-dev``, ``openjdk-17-source`` with ``unpack`` of its src.zip);
+- ``debian_source``: upstream tarball of a Debian source package (``mono`` for C#);
+- ``npm``: ``npm pack`` of packages; ``pypi``: ``pip download`` of pure-Python wheels;
+- ``python_stdlib``: the running interpreter's standard library (no network);
+- ``local``: a directory whose subdirectories are repositories (read in place, not copied);
+- ``documents``: Stack-v2-style Parquet/JSONL files with ``content`` and ``path`` columns (read in
+  place).
+
+``repo_root`` (a glob inside the fetched tree) names the directory whose subdirectories are the
+repositories; without it each package is one repository.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sysconfig
+import time
+from pathlib import Path
+from typing import Any
+
+from codescale.artifacts import atomic_path, write_json
+from codescale.corpus.languages import extensions_for
+from codescale.sources import debian, registries
+from codescale.sources.archives import ArchiveError, copy_tree
+
+
+class SourceError(RuntimeError):
+    """A configured source could not be fetched or read."""
+
+
+def fetch_source(name: str, spec: dict[str, Any], out: str | Path) -> dict:
+    """Fetch source ``name`` described by ``spec`` into directory ``out`` (atomically)."""
+    kind = spec["kind"]
+    exts = extensions_for(spec["langs"])
+    start = time.monotonic()
+    with atomic_path(out) as tmp:
+        tmp.mkdir(parents=True)
+        tree = tmp / "tree"
+        tree.mkdir()
+        try:
+            details = _FETCHERS[kind](spec, tmp, tree, exts)
+        except (debian.AptError, registries.RegistryError, ArchiveError, OSError) as err:
+            raise SourceError(f"source {name!r} ({kind}): {err}") from err
+        shutil.rmtree(tmp / "downloads", ignore_errors=True)
+        n_files = sum(1 for p in tree.rglob("*") if p.is_file())
+        n_bytes = sum(p.stat().st_size for p in tree.rglob("*") if p.is_file())
+        manifest = {"source": name, "kind": kind, "langs": spec["langs"], "details": details,
+                    "files": n_files, "bytes": n_bytes,
+                    "seconds": round(time.monotonic() - start, 2)}
+        if kind not in ("local", "documents") and n_files == 0:
+            raise SourceError(f"source {name!r} ({kind}): fetched no files with extensions {exts}")
+        write_json(tmp / "fetched.json", manifest)
+    return manifest
+
+
+def _assign_repos(staging: Path, tree: Path, repo_root: str | None, default_repo: str) -> None:
+    """Move files from ``staging`` into ``tree/<repo>/``."""
+    if not repo_root:
+        if any(staging.iterdir()):
+            shutil.move(str(staging), str(tree / default_repo))
+        return
+    roots = [staging] if repo_root in (".", "") else sorted(
+        p for p in staging.glob(repo_root) if p.is_dir())
+    if not roots:
+        raise SourceError(f"repo_root {repo_root!r} matched nothing in {default_repo}")
+    for root in roots:
+        for child in sorted(root.iterdir()):
+            repo = child.name if child.is_dir() else f"{default_repo}-toplevel"
+            target = tree / repo
+            if child.is_dir() and not target.exists():
+                shutil.move(str(child), str(target))
+            else:
+                dest = target / child.name if child.is_file() else target
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                if child.is_file():
+                    shutil.move(str(child), str(dest))
+                else:
+                    shutil.copytree(child, dest, dirs_exist_ok=True)
+
+
+def _debian_binary(spec: dict, out: Path, tree: Path, exts: tuple[str, ...]) -> dict:
+    unpack = spec.get("unpack", [])
+    debs = debian.download_binary(spec["packages"], out / "downloads")
+    details = {}
+    for deb in debs:
+        package = deb.name.split("_", 1)[0]
+        staging = out / "staging" / package
+        files, nbytes = debian.extract_deb(deb, staging, exts + ((".zip",) if unpack else ()))
+        for pattern in unpack:
+            debian.unpack_zip_members(staging, pattern, exts)
+        _assign_repos(staging, tree, spec.get("repo_root"), package)
+        details[package] = {"deb": deb.name, "files": files, "bytes": nbytes}
+    shutil.rmtree(out / "staging", ignore_errors=True)
+    return details
+
+
+def _debian_source(spec: dict, out: Path, tree: Path, exts: tuple[str, ...]) -> dict:
+    details = {}
+    for package in spec["packages"]:
+        files = debian.download_source(package, out / "downloads" / package)
+        staging = out / "staging" / package
+        n_files, n_bytes = debian.extract_source_tarballs(files, staging, exts)
+        _assign_repos(staging, tree, spec.get("repo_root"), package)
+        details[package] = {"files": [p.name for p in files], "extracted": n_files, "bytes": n_bytes}
+    shutil.rmtree(out / "staging", ignore_errors=True)
+    return details
+
+
+def _npm(spec: dict, out: Path, tree: Path, exts: tuple[str, ...]) -> dict:
+    return registries.npm_pack(spec["packages"], out / "downloads", tree, exts)
+
+
+def _pypi(spec: dict, out: Path, tree: Path, exts: tuple[str, ...]) -> dict:
+    return registries.pip_download(spec["packages"], out / "downloads", tree, exts)
+
+
+def _python_stdlib(spec: dict, out: Path, tree: Path, exts: tuple[str, ...]) -> dict:
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    staging = out / "staging" / "stdlib"
+    files, nbytes = copy_tree(stdlib, staging, exts,
+                              exclude_dirs=("site-packages", "test", "tests", "idlelib", "__pycache__"))
+    _assign_repos(staging, tree, ".", "stdlib")
+    shutil.rmtree(out / "staging", ignore_errors=True)
+    return {"stdlib": str(stdlib), "files": files, "bytes": nbytes}
+
+
+def _in_place(spec: dict, out: Path, tree: Path, exts: tuple[str, ...]) -> dict:
+    path = Path(spec["path"]).expanduser()
+    if not path.exists():
+        raise SourceError(f"{path}: no such file or directory")
+    if spec["kind"] == "local" and not path.is_dir():
+        raise SourceError(f"{path}: a `local` source must be a directory of repositories")
+    files = [path] if path.is_file() else sorted(
+        p for p in path.rglob("*") if p.is_file() and not any(s.startswith(".") for s in p.relative_to(path).parts))
+    if spec["kind"] == "documents":
+        files = [p for p in files if p.suffix in (".parquet", ".jsonl", ".json", ".gz")]
+        if not files:
+            raise SourceError(f"{path}: no .parquet or .jsonl files")
+    return {"path": str(path.resolve()), "files": len(files),
+            "bytes": sum(p.stat().st_size for p in files)}
+
+
+_FETCHERS = {
+    "debian_binary": _debian_binary,
+    "debian_source": _debian_source,
+    "npm": _npm,
+    "pypi": _pypi,
+    "python_stdlib": _python_stdlib,
+    "local": _in_place,
+    "documents": _in_place,
+}

@@ -1,0 +1,68 @@
+"""npm and PyPI packages as corpus sources, through the registries' own clients.
+
+``npm pack`` and ``pip download`` use whatever registry this machine's npm and pip are configured
+for; no host name appears here.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from codescale.sources.archives import extract_tar, extract_zip
+
+
+class RegistryError(RuntimeError):
+    """A registry client could not provide a package."""
+
+
+def _run(cmd: list[str], cwd: Path, what: str) -> None:
+    try:
+        proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=600)
+    except FileNotFoundError as err:
+        raise RegistryError(f"{what}: `{cmd[0]}` is not installed") from err
+    except subprocess.TimeoutExpired as err:
+        raise RegistryError(f"{what}: timed out after 600 s (is the registry reachable?)") from err
+    if proc.returncode != 0:
+        tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-6:])
+        raise RegistryError(f"{what}: `{' '.join(cmd)}` failed:\n{tail}")
+
+
+def npm_pack(packages: list[str], downloads: Path, tree: Path, exts: tuple[str, ...]) -> dict:
+    """``npm pack`` each package (``name`` or ``name@version``); one repository per package."""
+    downloads.mkdir(parents=True, exist_ok=True)
+    fetched = {}
+    for spec in packages:
+        before = set(downloads.glob("*.tgz"))
+        _run(["npm", "pack", "--silent", "--pack-destination", str(downloads), spec], downloads,
+             f"npm pack {spec}")
+        new = sorted(set(downloads.glob("*.tgz")) - before)
+        if not new:
+            raise RegistryError(f"npm pack {spec}: no tarball was written")
+        name = spec.rsplit("@", 1)[0] if spec.count("@") > (1 if spec.startswith("@") else 0) else spec
+        repo = name.replace("/", "__").lstrip("@")
+        files, nbytes = extract_tar(new[0], tree, exts, prefix=repo, strip=1)  # strip "package/"
+        fetched[spec] = {"archive": new[0].name, "files": files, "bytes": nbytes}
+    return fetched
+
+
+def pip_download(packages: list[str], downloads: Path, tree: Path, exts: tuple[str, ...]) -> dict:
+    """``pip download`` pure-Python wheels (no dependencies); one repository per package."""
+    downloads.mkdir(parents=True, exist_ok=True)
+    fetched = {}
+    for spec in packages:
+        before = set(downloads.glob("*.whl"))
+        _run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
+              "--disable-pip-version-check", "-d", str(downloads), spec], downloads,
+             f"pip download {spec}")
+        new = sorted(set(downloads.glob("*.whl")) - before)
+        if not new:  # already present from an earlier spec: find it by name
+            stem = spec.split("==")[0].replace("-", "_").lower()
+            new = sorted(p for p in downloads.glob("*.whl") if p.name.lower().startswith(stem + "-"))
+        if not new:
+            raise RegistryError(f"pip download {spec}: no wheel was written")
+        repo = spec.split("==")[0].split(">")[0].split("<")[0].strip()
+        files, nbytes = extract_zip(new[0], tree, exts, prefix=repo)
+        fetched[spec] = {"archive": new[0].name, "files": files, "bytes": nbytes}
+    return fetched

@@ -1,0 +1,1 @@
+"""Tokenization: a byte-level BPE tokenizer and Megatron-Core IndexedDataset shards."""

@@ -1,0 +1,82 @@
+"""Training and validation data from the token shards.
+
+Training samples come from Megatron-Core's ``BlendedMegatronDatasetBuilder`` over ``GPTDataset``s
+(one per dataset prefix, weighted by the run's blend), with per-document position ids and
+attention masks when ``document_mask`` is on. Validation batches are the first sequences of a
+prefix's ``valid`` split, packed in order, so every run is scored on the same tokens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+
+@dataclass(frozen=True)
+class TokenizerInfo:
+    """What ``GPTDataset`` needs to know of the tokenizer."""
+
+    vocab_size: int
+    eod: int
+    pad: int
+
+    @property
+    def unique_identifiers(self) -> dict:
+        return {"class": "codescale-bpe", "vocab_size": self.vocab_size}
+
+
+def build_blended_dataset(prefixes: list[str], weights: list[float], *, seq: int, samples: int,
+                          seed: int, tokenizer: TokenizerInfo, cache_dir: str | Path,
+                          document_mask: bool):
+    from megatron.core.datasets.blended_megatron_dataset_builder import (
+        BlendedMegatronDatasetBuilder,
+    )
+    from megatron.core.datasets.gpt_dataset import GPTDataset, GPTDatasetConfig
+
+    for prefix in prefixes:
+        for ext in (".bin", ".idx"):
+            if not Path(prefix + ext).is_file():
+                raise FileNotFoundError(f"{prefix + ext}: token shard missing")
+    config = GPTDatasetConfig(
+        random_seed=seed,
+        sequence_length=seq,
+        blend_per_split=[(prefixes, weights), None, None],
+        path_to_cache=str(cache_dir),
+        tokenizer=tokenizer,
+        reset_position_ids=document_mask,
+        reset_attention_mask=document_mask,
+        eod_mask_loss=False,
+        create_attention_mask=document_mask,
+        mmap_bin_files=True,
+    )
+    builder = BlendedMegatronDatasetBuilder(GPTDataset, [samples, None, None], lambda: True, config)
+    train, _, _ = builder.build()
+    return train
+
+
+def collate(samples: list[dict]) -> dict[str, torch.Tensor]:
+    batch = {k: torch.stack([torch.as_tensor(s[k]) for s in samples]) for k in samples[0]}
+    return batch
+
+
+def valid_sequences(prefix: str, seq: int, max_sequences: int) -> torch.Tensor:
+    """Up to ``max_sequences`` rows of ``seq + 1`` tokens from ``prefix`` packed in order."""
+    from megatron.core.datasets.indexed_dataset import IndexedDataset
+
+    ds = IndexedDataset(prefix, mmap=True)
+    need = max_sequences * (seq + 1)
+    parts, have = [], 0
+    for i in range(len(ds)):
+        doc = np.asarray(ds[i], dtype=np.int64)
+        parts.append(doc)
+        have += len(doc)
+        if have >= need:
+            break
+    tokens = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    n = len(tokens) // (seq + 1)
+    if n == 0:
+        raise ValueError(f"{prefix}: fewer than {seq + 1} validation tokens")
+    return torch.from_numpy(tokens[: n * (seq + 1)].reshape(n, seq + 1)[:max_sequences])

@@ -1,0 +1,217 @@
+"""Train one run from its spec: build the model, stream the blended data, optimise, log metrics,
+checkpoint atomically, and resume from the last checkpoint after an interruption.
+
+On a CPU (no CUDA) the step is a plain PyTorch loop with ``torch.optim.AdamW``: Megatron's DDP
+wrapper, distributed optimizer and pipeline schedules hard-code CUDA. With GPUs the model is
+wrapped in Megatron-Core's ``DistributedDataParallel`` and optimised by its distributed optimizer
+(fp32 master weights, bf16/fp8 compute), launched by ``torchrun`` or ``srun``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+import shutil
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from codescale.artifacts import atomic_path
+from codescale.train import distributed, megatron_cpu
+from codescale.train.data import TokenizerInfo, build_blended_dataset, collate
+from codescale.train.model import build_model
+from codescale.train.shape import ModelShape
+from codescale.train.schedule import Schedule
+
+CHECKPOINT = "checkpoint"
+STATE_FILE = "state.pt"
+
+
+def steps_for(spec: dict) -> int:
+    per_step = spec["batch"]["global"] * spec["model"]["seq"]
+    return max(1, math.ceil(spec["tokens"] / per_step))
+
+
+def _seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+
+
+def _loss(model, batch: dict[str, torch.Tensor], device) -> torch.Tensor:
+    tokens = batch["tokens"].to(device)
+    labels = batch["labels"].to(device)
+    loss_mask = batch["loss_mask"].to(device).float()
+    position_ids = batch["position_ids"].to(device)
+    mask = batch.get("attention_mask")
+    if mask is None:  # plain causal mask; Megatron's default one is allocated on "cuda"
+        mask = causal_mask(tokens.shape[1], device)
+    per_token = model(tokens, position_ids, mask.to(device), labels=labels)
+    return (per_token.float() * loss_mask).sum() / loss_mask.sum().clamp(min=1)
+
+
+def causal_mask(seq: int, device) -> torch.Tensor:
+    """[1, 1, seq, seq] boolean mask, True where attention is not allowed (Megatron's convention)."""
+    return torch.triu(torch.ones(seq, seq, dtype=torch.bool, device=device), diagonal=1)[None, None]
+
+
+def save_checkpoint(ckpt_dir: Path, model, optimizer, step: int, tokens: int, spec: dict) -> None:
+    """Write ``state.pt`` and ``meta.json`` into ``ckpt_dir`` atomically (temporary dir + rename)."""
+    with atomic_path(ckpt_dir) as tmp:
+        tmp.mkdir(parents=True)
+        torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "step": step,
+                    "tokens": tokens, "torch_rng": torch.get_rng_state()}, tmp / STATE_FILE)
+        (tmp / "meta.json").write_text(json.dumps(
+            {"step": step, "tokens": tokens, "run": spec["run"], "model": spec["model"]}, indent=2))
+
+
+def load_model_state(ckpt_dir: str | Path) -> dict:
+    path = Path(ckpt_dir) / STATE_FILE
+    try:
+        return torch.load(path, map_location="cpu", weights_only=False)
+    except (OSError, RuntimeError, EOFError) as err:
+        raise RuntimeError(f"{path}: unreadable checkpoint ({err})") from err
+
+
+class _Optimizer:
+    """AdamW on CPU; Megatron-Core's distributed optimizer on GPUs. Same interface for the loop."""
+
+    def __init__(self, model, spec: dict):
+        opt = spec["optimizer"]
+        self.on_gpu = torch.cuda.is_available()
+        if self.on_gpu:
+            from megatron.core.optimizer import OptimizerConfig, get_megatron_optimizer
+
+            config = OptimizerConfig(optimizer="adam", lr=spec["schedule"]["lr"],
+                                     weight_decay=opt["weight_decay"], adam_beta1=opt["beta1"],
+                                     adam_beta2=opt["beta2"], clip_grad=opt["clip_grad"],
+                                     bf16=spec["precision"] in ("bf16", "fp8"),
+                                     use_distributed_optimizer=True)
+            self.opt = get_megatron_optimizer(config, [model])
+        else:
+            decay = [p for n, p in model.named_parameters() if p.ndim >= 2]
+            no_decay = [p for n, p in model.named_parameters() if p.ndim < 2]
+            self.opt = torch.optim.AdamW(
+                [{"params": decay, "weight_decay": opt["weight_decay"]},
+                 {"params": no_decay, "weight_decay": 0.0}],
+                lr=spec["schedule"]["lr"], betas=(opt["beta1"], opt["beta2"]), eps=1e-8)
+        self.clip = opt["clip_grad"]
+        self.model = model
+
+    def set_lr(self, lr: float) -> None:
+        for group in self.opt.param_groups:
+            group["lr"] = lr
+
+    def zero_grad(self) -> None:
+        if self.on_gpu:
+            self.model.zero_grad_buffer()
+        self.opt.zero_grad()
+
+    def step(self) -> None:
+        if self.on_gpu:
+            self.model.finish_grad_sync()
+            self.opt.step()
+        else:
+            torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.clip)
+            self.opt.step()
+
+    def state_dict(self):
+        return self.opt.state_dict()
+
+    def load_state_dict(self, state) -> None:
+        self.opt.load_state_dict(state)
+
+
+def train_run(spec: dict, run_dir: str | Path, tokens_dir: str | Path, *, threads: int = 1,
+              log_interval: int = 10, checkpoint_interval: int = 0) -> dict:
+    """Train the run described by ``spec``; writes ``metrics.jsonl`` and ``checkpoint/``."""
+    run_dir = Path(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    torch.set_num_threads(max(1, threads))
+    rank, world = distributed.init()
+    megatron_cpu.install(spec["seed"])
+    _seed_everything(spec["seed"])
+    device = torch.device("cuda") if torch.cuda.is_available() else torch.device("cpu")
+
+    shape = ModelShape.from_spec(spec["model"])
+    model = build_model(shape, precision=spec["precision"])
+    if torch.cuda.is_available():
+        from megatron.core.distributed import DistributedDataParallel, DistributedDataParallelConfig
+
+        model = DistributedDataParallel(model.config, DistributedDataParallelConfig(
+            grad_reduce_in_fp32=True, overlap_grad_reduce=False, use_distributed_optimizer=True),
+            module=model)
+    optimizer = _Optimizer(model, spec)
+    schedule = Schedule(**spec["schedule"])
+
+    total_steps = steps_for(spec)
+    micro = spec["batch"]["micro"]
+    accum = max(1, spec["batch"]["global"] // (micro * world))
+    meta = json.loads((Path(tokens_dir) / "manifest.json").read_text())
+    tok = TokenizerInfo(vocab_size=meta["vocab_size"], eod=meta["eod"], pad=meta["pad"])
+    prefixes = [str(Path(tokens_dir) / p) for p in spec["blend"]["prefixes"]]
+    cache = run_dir / ".dataset_cache"  # Megatron's sample-index cache; removed when done
+    shutil.rmtree(cache, ignore_errors=True)
+    dataset = build_blended_dataset(prefixes, spec["blend"]["weights"], seq=shape.seq,
+                                    samples=total_steps * spec["batch"]["global"], seed=spec["seed"],
+                                    tokenizer=tok, cache_dir=cache,
+                                    document_mask=spec.get("document_mask", False))
+
+    step, tokens_seen = 0, 0
+    ckpt_dir = run_dir / CHECKPOINT
+    if (ckpt_dir / STATE_FILE).is_file():  # resume after an interruption
+        state = load_model_state(ckpt_dir)
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        step, tokens_seen = state["step"], state["tokens"]
+        torch.set_rng_state(state["torch_rng"])
+    metrics_path = run_dir / "metrics.jsonl"
+    mode = "a" if step > 0 and metrics_path.exists() else "w"
+
+    model.train()
+    sample_index = step * spec["batch"]["global"] + rank * micro * accum
+    window_loss, window_tokens, window_start = 0.0, 0, time.perf_counter()
+    with open(metrics_path, mode, encoding="utf-8") as metrics:
+        while step < total_steps:
+            lr = schedule.lr_at(step, total_steps)
+            optimizer.set_lr(lr)
+            optimizer.zero_grad()
+            step_loss = 0.0
+            for _ in range(accum):
+                batch = collate([dataset[(sample_index + i) % len(dataset)] for i in range(micro)])
+                sample_index += micro
+                loss = _loss(model, batch, device) / accum
+                loss.backward()
+                step_loss += loss.item()
+            sample_index += (world - 1) * micro * accum
+            optimizer.step()
+            step += 1
+            step_tokens = spec["batch"]["global"] * shape.seq
+            tokens_seen += step_tokens
+            window_loss += step_loss
+            window_tokens += step_tokens
+            if step % log_interval == 0 or step == total_steps:
+                elapsed = time.perf_counter() - window_start
+                n = log_interval if step % log_interval == 0 else step % log_interval
+                record = {"step": step, "tokens": tokens_seen, "loss": round(window_loss / n, 5),
+                          "lr": lr, "tokens_per_s": round(window_tokens / max(elapsed, 1e-9), 1)}
+                if torch.cuda.is_available():
+                    peak = float(os.environ.get("CODESCALE_PEAK_FLOPS", "989e12"))  # H100 bf16 dense
+                    record["mfu"] = round(record["tokens_per_s"] * shape.flops_per_token()
+                                          / (peak * world), 4)
+                if rank == 0:
+                    metrics.write(json.dumps(record) + "\n")
+                    metrics.flush()
+                window_loss, window_tokens, window_start = 0.0, 0, time.perf_counter()
+            if checkpoint_interval and step % checkpoint_interval == 0 and step < total_steps:
+                if rank == 0:
+                    save_checkpoint(ckpt_dir, model, optimizer, step, tokens_seen, spec)
+    if rank == 0:
+        save_checkpoint(ckpt_dir, model, optimizer, step, tokens_seen, spec)
+    shutil.rmtree(cache, ignore_errors=True)
+    distributed.shutdown()
+    return {"steps": step, "tokens": tokens_seen}

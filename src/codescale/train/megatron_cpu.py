@@ -1,0 +1,94 @@
+"""CPU compatibility for Megatron-Core 0.16 (the only place codescale touches its internals).
+
+Megatron-Core assumes CUDA in three places that a CPU forward/backward reaches:
+
+1. ``GlobalMemoryBuffer.get_tensor`` allocates with ``device=torch.cuda.current_device()``;
+2. ``CudaRNGStatesTracker.add``/``fork`` save and restore CUDA RNG states;
+3. ``RotaryEmbedding.get_emb`` moves ``inv_freq`` to ``torch.cuda.current_device()``.
+
+:func:`install` is a no-op when CUDA is available. Otherwise it wraps (1) and (3) so that
+``torch.cuda.current_device()`` answers ``"cpu"`` during those calls only, and installs a tracker
+that forks the CPU generator's state instead of CUDA's (2). ``tests/unit/train/test_megatron_cpu.py``
+checks that these internals still look as assumed, so an upgrade that changes them fails loudly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+
+import torch
+
+_INSTALLED = False
+
+
+@contextlib.contextmanager
+def _cuda_device_is_cpu():
+    original = torch.cuda.current_device
+    torch.cuda.current_device = lambda: "cpu"  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        torch.cuda.current_device = original  # type: ignore[assignment]
+
+
+def _on_cpu(method):
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        with _cuda_device_is_cpu():
+            return method(*args, **kwargs)
+
+    wrapper.__codescale_cpu__ = True
+    return wrapper
+
+
+def _cpu_tracker_class():
+    from megatron.core.tensor_parallel.random import CudaRNGStatesTracker
+
+    class CpuRNGStatesTracker(CudaRNGStatesTracker):
+        """Named RNG states on the CPU generator (dropout inside model-parallel regions)."""
+
+        def add(self, name, seed):
+            self._is_initialized = True
+            if seed in self.seeds_:
+                raise Exception(f"seed {seed} already exists")
+            self.seeds_.add(seed)
+            if name in self.states_:
+                raise Exception(f"rng state {name} already exists")
+            original = torch.get_rng_state()
+            torch.manual_seed(seed)
+            self.states_[name] = torch.get_rng_state()
+            torch.set_rng_state(original)
+
+        @contextlib.contextmanager
+        def fork(self, name="model-parallel-rng"):
+            if name not in self.states_:
+                raise Exception(f"rng state {name} is not added")
+            original = torch.get_rng_state()
+            torch.set_rng_state(self.states_[name])
+            try:
+                yield
+            finally:
+                self.states_[name] = torch.get_rng_state()
+                torch.set_rng_state(original)
+
+    return CpuRNGStatesTracker
+
+
+def install(seed: int) -> None:
+    """Make Megatron-Core's model code run on the CPU; seed its RNG tracker."""
+    global _INSTALLED
+    if torch.cuda.is_available():
+        return
+    from megatron.core.models.common.embeddings.rotary_pos_embedding import RotaryEmbedding
+    from megatron.core.tensor_parallel import random as mrandom
+    from megatron.core.utils import GlobalMemoryBuffer
+
+    if not _INSTALLED:
+        GlobalMemoryBuffer.get_tensor = _on_cpu(GlobalMemoryBuffer.get_tensor)
+        RotaryEmbedding.get_emb = _on_cpu(RotaryEmbedding.get_emb)
+        _INSTALLED = True
+    tracker = _cpu_tracker_class()()
+    tracker.add(mrandom._MODEL_PARALLEL_RNG_TRACKER_NAME, seed + 2718)
+    mrandom._CUDA_RNG_STATE_TRACKER = tracker
+    mrandom._CUDA_RNG_STATE_TRACKER_INITIALIZED = True

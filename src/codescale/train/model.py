@@ -1,0 +1,80 @@
+"""The model: Megatron-Core ``GPTModel`` configured as a LLaMA-style decoder (RMSNorm, SwiGLU,
+RoPE, no biases, untied embeddings).
+
+With Transformer Engine and a GPU it uses the TE layer spec (FP8 when asked for); otherwise
+Megatron-Core's local spec. The same function builds both, so CPU and GPU runs train one model.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from codescale.train.shape import ModelShape
+
+
+def have_transformer_engine() -> bool:
+    try:
+        import transformer_engine  # noqa: F401
+    except ImportError:
+        return False
+    return torch.cuda.is_available()
+
+
+def build_model(shape: ModelShape, precision: str = "fp32", init_std: float = 0.02):
+    """Build the GPTModel for ``shape``. ``precision`` is ``fp32``, ``bf16`` or ``fp8``."""
+    from megatron.core.models.gpt import GPTModel
+    from megatron.core.models.gpt.gpt_layer_specs import (
+        get_gpt_layer_local_spec,
+        get_gpt_layer_with_transformer_engine_spec,
+    )
+    from megatron.core.transformer.transformer_config import TransformerConfig
+
+    use_te = have_transformer_engine()
+    if precision == "fp8" and not use_te:
+        raise RuntimeError("precision fp8 needs Transformer Engine on a Hopper-class GPU")
+    kwargs = {}
+    if precision == "fp8":
+        kwargs.update(fp8="hybrid", fp8_recipe="delayed", first_last_layers_bf16=True,
+                      num_layers_at_start_in_bf16=1, num_layers_at_end_in_bf16=1)
+    config = TransformerConfig(
+        num_layers=shape.layers,
+        hidden_size=shape.hidden,
+        num_attention_heads=shape.heads,
+        ffn_hidden_size=shape.ffn,
+        normalization="RMSNorm",
+        gated_linear_unit=True,          # SwiGLU with activation_func=silu
+        activation_func=F.silu,
+        add_bias_linear=False,
+        add_qkv_bias=False,
+        bias_activation_fusion=False,
+        bias_dropout_fusion=False,
+        masked_softmax_fusion=False,
+        persist_layer_norm=False,
+        apply_rope_fusion=False,
+        gradient_accumulation_fusion=False,
+        hidden_dropout=0.0,
+        attention_dropout=0.0,
+        init_method_std=init_std,
+        use_cpu_initialization=not torch.cuda.is_available(),
+        bf16=precision in ("bf16", "fp8"),
+        params_dtype=torch.bfloat16 if precision in ("bf16", "fp8") else torch.float32,
+        pipeline_dtype=torch.bfloat16 if precision in ("bf16", "fp8") else torch.float32,
+        **kwargs,
+    )
+    if use_te:
+        spec = get_gpt_layer_with_transformer_engine_spec()
+    else:
+        spec = get_gpt_layer_local_spec(normalization="RMSNorm")
+    model = GPTModel(
+        config=config,
+        transformer_layer_spec=spec,
+        vocab_size=shape.vocab,
+        max_sequence_length=shape.seq,
+        position_embedding_type="rope",
+        share_embeddings_and_output_weights=False,
+        parallel_output=True,
+    )
+    if torch.cuda.is_available():
+        model = model.cuda()
+    return model

@@ -1,0 +1,43 @@
+rule optimize_allocation:
+    """Language shares minimising the mean predicted loss at a budget, against uniform."""
+    input:
+        laws="results/laws/language_laws.json",
+    output:
+        "results/allocation/{budget}/allocation.json",
+    params:
+        budget=get_budget,
+        model_params=get_budget_model_params,
+        min_share=config["allocation"]["min_share"],
+        max_share=config["allocation"]["max_share"],
+        seed=config["allocation"]["seed"],
+        code=get_code_hash("allocate/optimize.py", "laws"),
+    log:
+        "logs/optimize_allocation/{budget}.log",
+    cache: "omit-software"
+    conda:
+        "../../envs/codescale.yaml"
+    script:
+        "../scripts/optimize_allocation.py"
+
+
+rule compare_allocation:
+    """Predicted vs measured loss of the uniform and optimized runs, per language and on average."""
+    input:
+        allocation="results/allocation/{budget}/allocation.json",
+        specs=get_budget_spec_files,
+        evals=get_budget_eval_files,
+    output:
+        report(
+            "results/allocation/{budget}/comparison.csv",
+            caption="../report/allocation_table.rst",
+            category="Allocation",
+        ),
+    params:
+        runs=get_budget_runs,
+        code=get_code_hash("allocate/compare.py", "evaluate/summary.py"),
+    log:
+        "logs/compare_allocation/{budget}.log",
+    conda:
+        "../../envs/codescale.yaml"
+    script:
+        "../scripts/compare_allocation.py"

@@ -1,0 +1,174 @@
+# Config validation, the run table, wildcard constraints and small get_* helpers. No logic here:
+# it lives in src/codescale.
+
+import json
+
+from snakemake.utils import validate
+
+from codescale.configuration import check_config
+from codescale.experiments.grid import allocation_runs, expand_runs, run_id, run_spec
+from codescale.provenance import code_hash
+
+validate(config, "../schemas/config.schema.yaml")
+check_config(config)
+
+LANGUAGES = config["languages"]
+SOURCES = {n: s for n, s in config["sources"].items() if set(s["langs"]) & set(LANGUAGES)}
+SHARDS = [f"part{i:03d}" for i in range(config["corpus"]["shards"])]
+RUNS = {r.run: r for r in expand_runs(config)}
+ALLOCATION_RUNS = {r.run: r for r in allocation_runs(config)}
+BUDGETS = config["allocation"]["budgets"]
+
+
+wildcard_constraints:
+    source="|".join(SOURCES),
+    lang="|".join(LANGUAGES),
+    shard=r"part\d{3}",
+    run=r"[a-z0-9]+(-[a-z0-9]+)+",
+    budget="|".join(BUDGETS),
+    task="valid_loss",
+
+
+def get_code_hash(*parts):
+    """Hash of the package modules a rule's script uses (a rerun trigger through params)."""
+    return code_hash(*parts)
+
+
+def get_source_spec(wildcards):
+    return SOURCES[wildcards.source]
+
+
+def get_local_source_path(wildcards):
+    """A local directory or document files are inputs, so editing them reruns the corpus."""
+    spec = SOURCES[wildcards.source]
+    return [spec["path"]] if spec["kind"] in ("local", "documents") else []
+
+
+def get_source_langs(wildcards):
+    return sorted(set(SOURCES[wildcards.source]["langs"]) & set(LANGUAGES))
+
+
+def get_source_byte_caps(wildcards):
+    """Each language's byte cap, split evenly over the sources that provide it."""
+    caps = {}
+    for lang in get_source_langs(wildcards):
+        n = sum(lang in s["langs"] for s in SOURCES.values())
+        caps[lang] = config["corpus"]["byte_cap"] // n
+    return caps
+
+
+def get_corpus_dirs_for_lang(wildcards):
+    return [f"results/corpus/{s}" for s, spec in SOURCES.items() if wildcards.lang in spec["langs"]]
+
+
+def get_curated_shards(wildcards=None, lang=None):
+    langs = [lang] if lang else LANGUAGES
+    return [f"results/curate/{l}/{s}.parquet" for l in langs for s in SHARDS]
+
+
+def get_curated_shards_for_lang(wildcards):
+    return get_curated_shards(lang=wildcards.lang)
+
+
+def get_curated_by_lang(wildcards):
+    return {l: get_curated_shards(lang=l) for l in LANGUAGES}
+
+
+def get_curation_stats(wildcards=None):
+    return [f"results/curate/stats/{l}/{s}.json" for l in LANGUAGES for s in SHARDS]
+
+
+def get_token_dirs(wildcards=None):
+    return [f"results/tokens/{l}" for l in LANGUAGES]
+
+
+def _run(wildcards):
+    return RUNS.get(wildcards.run) or ALLOCATION_RUNS[wildcards.run]
+
+
+def get_run_spec(wildcards):
+    """The spec from config; an optimized allocation run's blend is filled in from its input."""
+    return run_spec(_run(wildcards), config)
+
+
+def get_run_allocation_input(wildcards):
+    run = _run(wildcards)
+    if run.family == "allocation" and run.mixture == "optimized":
+        return get_allocation_file(wildcards)
+    return []
+
+
+def get_run_token_dirs(wildcards):
+    """Token datasets a run trains on (all languages for allocation runs, whose optimized blend
+    is only known once the allocation is computed)."""
+    run = _run(wildcards)
+    if run.family == "allocation":
+        return get_token_dirs()
+    return [f"results/tokens/{d}" for d, w in run.weights if w > 0]
+
+
+def get_allocation_budget(wildcards):
+    run = ALLOCATION_RUNS[wildcards.run]
+    for name, b in BUDGETS.items():
+        if run_id("allocation", run.mixture, b["model"], int(b["tokens"])) == run.run:
+            return name
+    raise ValueError(f"no allocation budget for run {wildcards.run}")
+
+
+def get_allocation_file(wildcards):
+    return f"results/allocation/{get_allocation_budget(wildcards)}/allocation.json"
+
+
+def get_eval_files(runs):
+    return [f"results/eval/{r}/valid_loss.json" for r in runs]
+
+
+def get_spec_files(runs):
+    return [f"results/runs/{r}/spec.json" for r in runs]
+
+
+def get_scaling_runs(wildcards=None):
+    return [r for r, run in RUNS.items() if run.family == "scaling"]
+
+
+def get_budget_runs(wildcards):
+    b = BUDGETS[wildcards.budget]
+    return {m: run_id("allocation", m, b["model"], int(b["tokens"])) for m in ("uniform", "optimized")}
+
+
+def get_budget_eval_files(wildcards):
+    return get_eval_files(get_budget_runs(wildcards).values())
+
+
+def get_budget_spec_files(wildcards):
+    return get_spec_files(get_budget_runs(wildcards).values())
+
+
+def get_all_runs():
+    return list(RUNS) + list(ALLOCATION_RUNS)
+
+
+def get_final_outputs():
+    return [
+        "results/curate/summary.tsv",
+        "results/tokens/manifest.json",
+        "results/eval/summary.parquet",
+        "results/laws/language_laws.csv",
+        *[f"results/allocation/{b}/comparison.csv" for b in BUDGETS],
+        "results/figures/loss_vs_tokens.png",
+        "results/figures/loss_vs_params.png",
+        *[f"results/figures/allocation_{b}.png" for b in BUDGETS],
+    ]
+
+
+def get_budget(wildcards):
+    return BUDGETS[wildcards.budget]
+
+
+def get_budget_model_params(wildcards):
+    """Non-embedding parameters N of the budget's model (the N of the laws)."""
+    from codescale.train.shape import ModelShape
+
+    model = dict(config["models"][BUDGETS[wildcards.budget]["model"]])
+    model.update(vocab=config["tokenizer"]["vocab_size"], seq=config["train"]["seq"])
+    return ModelShape.from_spec(model).non_embedding_params()

@@ -1,0 +1,39 @@
+rule fetch_sources:
+    """Fetch one raw source with the registries' own clients (apt, npm, pip)."""
+    output:
+        directory("resources/sources/{source}"),
+    input:
+        get_local_source_path,
+    params:
+        spec=get_source_spec,
+        code=get_code_hash("sources", "corpus/languages.py", "artifacts.py"),
+    log:
+        "logs/fetch_sources/{source}.log",
+    cache: "omit-software"
+    retries: 2  # registries time out now and then
+    conda:
+        "../../envs/codescale.yaml"
+    script:
+        "../scripts/fetch_sources.py"
+
+
+rule build_corpus:
+    """Documents of one source (language by extension, byte-capped sample), sharded by hash."""
+    input:
+        fetched="resources/sources/{source}",
+        local=get_local_source_path,
+    output:
+        directory("results/corpus/{source}"),
+    params:
+        langs=get_source_langs,
+        byte_caps=get_source_byte_caps,
+        shards=config["corpus"]["shards"],
+        max_file_bytes=config["corpus"]["max_file_bytes"],
+        code=get_code_hash("corpus", "artifacts.py", "progress.py"),
+    log:
+        "logs/build_corpus/{source}.log",
+    cache: "omit-software"
+    conda:
+        "../../envs/codescale.yaml"
+    script:
+        "../scripts/build_corpus.py"

@@ -1,0 +1,48 @@
+rule plot_language_laws:
+    """Per-language loss vs tokens and vs parameters, with the fitted curves."""
+    input:
+        summary="results/eval/summary.parquet",
+        laws="results/laws/language_laws.json",
+    output:
+        tokens_pdf="results/figures/loss_vs_tokens.pdf",
+        tokens_png=report(
+            "results/figures/loss_vs_tokens.png",
+            caption="../report/loss_vs_tokens.rst",
+            category="Scaling laws",
+        ),
+        params_pdf="results/figures/loss_vs_params.pdf",
+        params_png=report(
+            "results/figures/loss_vs_params.png",
+            caption="../report/loss_vs_params.rst",
+            category="Scaling laws",
+        ),
+    params:
+        code=get_code_hash("figures", "laws/fit.py"),
+    log:
+        "logs/plot_language_laws/plot_language_laws.log",
+    conda:
+        "../../envs/codescale.yaml"
+    script:
+        "../scripts/plot_language_laws.py"
+
+
+rule plot_allocation:
+    """Token composition and loss, uniform vs optimized."""
+    input:
+        allocation="results/allocation/{budget}/allocation.json",
+        comparison="results/allocation/{budget}/comparison.csv",
+    output:
+        pdf="results/figures/allocation_{budget}.pdf",
+        png=report(
+            "results/figures/allocation_{budget}.png",
+            caption="../report/allocation.rst",
+            category="Allocation",
+        ),
+    params:
+        code=get_code_hash("figures"),
+    log:
+        "logs/plot_allocation/{budget}.log",
+    conda:
+        "../../envs/codescale.yaml"
+    script:
+        "../scripts/plot_allocation.py"

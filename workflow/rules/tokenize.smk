@@ -1,0 +1,56 @@
+rule train_tokenizer:
+    """Byte-level BPE on an equal-bytes sample of every language's curated documents."""
+    input:
+        unpack(get_curated_by_lang),
+    output:
+        "results/tokenizer/tokenizer.json",
+    params:
+        vocab_size=config["tokenizer"]["vocab_size"],
+        sample_bytes=config["tokenizer"]["sample_bytes_per_language"],
+        seed=config["tokenizer"]["seed"],
+        code=get_code_hash("tokens/tokenizer.py", "artifacts.py"),
+    log:
+        "logs/train_tokenizer/train_tokenizer.log",
+    cache: "omit-software"
+    threads: 2  # tokenizers trains with a Rust thread pool
+    conda:
+        "../../envs/codescale.yaml"
+    script:
+        "../scripts/train_tokenizer.py"
+
+
+rule tokenize_language:
+    """Megatron-Core IndexedDataset (train and valid) for one language."""
+    input:
+        shards=get_curated_shards_for_lang,
+        tokenizer="results/tokenizer/tokenizer.json",
+    output:
+        directory("results/tokens/{lang}"),
+    params:
+        valid_fraction=config["tokenizer"]["valid_fraction"],
+        code=get_code_hash("tokens", "artifacts.py", "progress.py"),
+    log:
+        "logs/tokenize_language/{lang}.log",
+    cache: "omit-software"
+    threads: 1
+    conda:
+        "../../envs/codescale.yaml"
+    script:
+        "../scripts/tokenize_language.py"
+
+
+rule write_token_manifest:
+    """Token counts per dataset and split, and the tokenizer facts the trainer needs."""
+    input:
+        tokenizer="results/tokenizer/tokenizer.json",
+        datasets=get_token_dirs(),
+    output:
+        "results/tokens/manifest.json",
+    params:
+        code=get_code_hash("tokens"),
+    log:
+        "logs/write_token_manifest/write_token_manifest.log",
+    conda:
+        "../../envs/codescale.yaml"
+    script:
+        "../scripts/write_token_manifest.py"

@@ -1,0 +1,10 @@
+"""Adapter for rule fetch_sources."""
+import sys
+
+sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
+
+from codescale.sources import fetch_source  # noqa: E402
+
+manifest = fetch_source(snakemake.wildcards.source, snakemake.params.spec, snakemake.output[0])  # noqa: F821
+print(f"fetched {manifest['files']} files, {manifest['bytes']:,} bytes in {manifest['seconds']} s",
+      file=sys.stderr)
