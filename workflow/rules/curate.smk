@@ -8,7 +8,7 @@ rule filter_documents:
     params:
         curate=config["curate"],
         code=get_code_hash("curate", "corpus/documents.py", "artifacts.py", "progress.py"),
-    threads: 2  # filters run in a process pool over batches of documents
+    threads: 1  # shards are the unit of parallelism; raise with --set-threads on big nodes
     log:
         "logs/filter_documents/{lang}/{shard}.log",
     benchmark:

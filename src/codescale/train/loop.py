@@ -170,7 +170,12 @@ def train_run(spec: dict, run_dir: str | Path, tokens_dir: str | Path, *, thread
         step, tokens_seen = state["step"], state["tokens"]
         torch.set_rng_state(state["torch_rng"])
     metrics_path = run_dir / "metrics.jsonl"
-    mode = "a" if step > 0 and metrics_path.exists() else "w"
+    mode = "w"
+    if step > 0 and metrics_path.exists():  # keep the records up to the checkpoint, drop the rest
+        kept = [line for line in metrics_path.read_text().splitlines()
+                if line.strip() and json.loads(line)["step"] <= step]
+        metrics_path.write_text("".join(line + "\n" for line in kept))
+        mode = "a"
 
     model.train()
     sample_index = step * spec["batch"]["global"] + rank * micro * accum

@@ -22,7 +22,7 @@ class Schedule:
         warmup = max(1, int(round(self.warmup_fraction * total)))
         if step < warmup:
             return self.lr * (step + 1) / warmup
-        progress = (step - warmup) / max(1, total - warmup)
+        progress = min(1.0, (step - warmup) / max(1, total - warmup - 1))  # last step: min_lr
         if self.kind == "cosine":
             return self.min_lr + 0.5 * (self.lr - self.min_lr) * (1 + math.cos(math.pi * progress))
         tail = self.decay_fraction

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Set up codescale on a fresh machine: a .venv with the CPU build of torch, the package with its
+# pinned dependencies, and the system tools the pipeline calls (apt-get, dpkg-deb, npm).
+# Idempotent: a second call only checks. Usage: bash scripts/setup.sh [--test]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3.11}
+command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
+"$PYTHON" - <<'PY' || { echo "codescale needs Python 3.11 or 3.12 (found $($PYTHON --version 2>&1))" >&2; exit 1; }
+import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] <= (3, 12) else 1)
+PY
+
+# System tools. Fetching sources needs apt-get/dpkg-deb (Debian packages) and npm (npm packages).
+missing=()
+for tool in apt-get dpkg-deb npm node; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
+if [ "$(id -u)" = 0 ]; then
+    stamp=/var/lib/apt/lists/.codescale-updated
+    if [ ! -e "$stamp" ] || [ -n "$(find "$stamp" -mmin +1440 2>/dev/null)" ] || [ ${#missing[@]} -gt 0 ]; then
+        echo "== apt-get update (package lists for apt-get download / source)"
+        apt-get update -qq && touch "$stamp"
+    fi
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "== installing system tools: ${missing[*]}"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dpkg npm nodejs >/dev/null
+    fi
+elif [ ${#missing[@]} -gt 0 ]; then
+    echo "warning: ${missing[*]} not found and not running as root: install them with" >&2
+    echo "  sudo apt-get install dpkg npm nodejs   (sources that need them will fail with a clear error)" >&2
+else
+    echo "note: not root, so apt package lists were not refreshed; if apt-get download fails, run" >&2
+    echo "  sudo apt-get update" >&2
+fi
+
+if [ ! -x .venv/bin/python ]; then
+    echo "== creating .venv"
+    "$PYTHON" -m venv .venv
+fi
+PIP=(.venv/bin/python -m pip --disable-pip-version-check -q)
+# The CPU wheel first: an unpinned torch would pull several GB of CUDA packages.
+if ! .venv/bin/python -c "import torch, sys; sys.exit(torch.__version__.split('+')[0] != '2.13.0')" 2>/dev/null; then
+    echo "== installing torch 2.13.0 (CPU)"
+    "${PIP[@]}" install torch==2.13.0
+fi
+extras=""
+[ "${1:-}" = "--test" ] && extras="[test]"
+stamp=.venv/.codescale-installed$extras
+if [ ! -e "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    echo "== installing codescale$extras with pinned dependencies"
+    "${PIP[@]}" install -e ".$extras"
+    touch "$stamp"
+fi
+echo "== setup done: $(.venv/bin/snakemake --version | head -1) snakemake, $(.venv/bin/python -c 'import torch; print(torch.__version__)') torch"

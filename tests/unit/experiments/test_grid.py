@@ -1,0 +1,48 @@
+from pathlib import Path
+
+import pytest
+import yaml
+
+from codescale.experiments.grid import (
+    allocation_runs,
+    dirichlet_mixtures,
+    expand_runs,
+    run_spec,
+    token_label,
+    with_allocation,
+)
+
+CONFIG = yaml.safe_load((Path(__file__).resolve().parents[3] / "config/config.yaml").read_text())
+
+
+@pytest.mark.parametrize("n, label", [(20000, "20k"), (4_000_000, "4m"), (400 * 10**9, "400b"),
+                                      (1234, "1234")])
+def test_token_label(n, label):
+    assert token_label(n) == label
+
+
+def test_embedded_grid():
+    runs = expand_runs(CONFIG)
+    scaling = [r for r in runs if r.family == "scaling"]
+    assert len(scaling) == 7 * 3 * 3
+    assert "scaling-python-m2-t40k" in {r.run for r in runs}
+    assert len({r.run for r in runs}) == len(runs)
+    spec = run_spec(next(r for r in runs if r.run == "scaling-python-m2-t40k"), CONFIG)
+    assert spec["blend"] == {"prefixes": ["python/train"], "weights": [1.0]}
+    assert spec["model"]["vocab"] == CONFIG["tokenizer"]["vocab_size"]
+
+
+def test_mixtures_are_seeded_and_normalised():
+    a = dirichlet_mixtures(["x", "y", "z"], 3, seed=1, concentration=1.0)
+    assert a == dirichlet_mixtures(["x", "y", "z"], 3, seed=1, concentration=1.0)
+    assert a != dirichlet_mixtures(["x", "y", "z"], 3, seed=2, concentration=1.0)
+    assert all(abs(sum(m.values()) - 1) < 1e-5 for m in a)
+
+
+def test_allocation_runs_and_optimized_blend():
+    runs = allocation_runs(CONFIG)
+    assert [r.mixture for r in runs] == ["uniform", "optimized"]
+    spec = run_spec(runs[1], CONFIG)
+    alloc = {"mixtures": {"optimized": {"proportions": {"go": 0.75, "rust": 0.25, "java": 0.0}}}}
+    spec = with_allocation(spec, alloc)
+    assert spec["blend"] == {"prefixes": ["go/train", "rust/train"], "weights": [0.75, 0.25]}

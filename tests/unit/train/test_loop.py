@@ -1,0 +1,84 @@
+"""A tiny real training run on CPU: loss goes down, metrics are complete, and an interrupted run
+resumed from its checkpoint ends where an uninterrupted one does."""
+
+import json
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+import torch
+
+from codescale.artifacts import write_json
+from codescale.corpus.documents import CURATED_SCHEMA, doc_id
+from codescale.tokens.manifest import token_manifest
+from codescale.tokens.shards import tokenize_dataset
+from codescale.tokens.tokenizer import train_tokenizer
+from codescale.train import loop
+
+
+@pytest.fixture(scope="module")
+def tokens_dir(tmp_path_factory):
+    d = tmp_path_factory.mktemp("tok")
+    texts = [f"def f_{i}(x):\n    if x > {i}:\n        return x - {i}\n    return x + {i}\n"
+             for i in range(300)]
+    rows = [{"doc_id": doc_id(t), "source": "s", "repo": "r", "path": f"{i}.py", "lang": "python",
+             "content": t, "bytes": len(t), "order": i} for i, t in enumerate(texts)]
+    pq.write_table(pa.Table.from_pylist(rows, schema=CURATED_SCHEMA), d / "c.parquet")
+    train_tokenizer({"python": [d / "c.parquet"]}, d / "tokenizer.json", vocab_size=320,
+                    sample_bytes_per_language=10**6, seed=0)
+    tokenize_dataset([d / "c.parquet"], d / "tokenizer.json", d / "python", valid_fraction=0.1)
+    write_json(d / "manifest.json", token_manifest(d / "tokenizer.json", [d / "python"]))
+    return d
+
+
+def spec(tokens=16 * 32 * 8, document_mask=True):
+    return {"run": "scaling-python-t0-t4k", "family": "scaling", "mixture": "python",
+            "model_name": "t0", "seed": 3, "precision": "fp32", "tokens": tokens,
+            "model": {"layers": 1, "hidden": 32, "heads": 4, "ffn": 64, "vocab": 320, "seq": 32},
+            "batch": {"global": 16, "micro": 8},
+            "schedule": {"kind": "cosine", "lr": 0.01, "min_lr": 0.001, "warmup_fraction": 0.1},
+            "optimizer": {"weight_decay": 0.1, "beta1": 0.9, "beta2": 0.95, "clip_grad": 1.0},
+            "blend": {"prefixes": ["python/train"], "weights": [1.0]},
+            "document_mask": document_mask}
+
+
+def test_training_learns_and_logs(tokens_dir, tmp_path):
+    s = spec()
+    result = loop.train_run(s, tmp_path, tokens_dir, log_interval=2)
+    assert result == {"steps": 8, "tokens": 8 * 16 * 32}
+    records = [json.loads(line) for line in (tmp_path / "metrics.jsonl").read_text().splitlines()]
+    assert [r["step"] for r in records] == [2, 4, 6, 8]
+    assert set(records[0]) >= {"step", "tokens", "loss", "lr", "tokens_per_s"}
+    assert records[-1]["loss"] < records[0]["loss"] - 0.3
+    assert (tmp_path / "checkpoint" / "state.pt").is_file()
+    assert not (tmp_path / ".dataset_cache").exists()
+
+
+def test_resume_after_interruption_matches_uninterrupted(tokens_dir, tmp_path, monkeypatch):
+    s = spec(document_mask=False)
+    loop.train_run(s, tmp_path / "full", tokens_dir, log_interval=2)
+    full = loop.load_model_state(tmp_path / "full" / "checkpoint")
+
+    calls = {"n": 0}
+    real_step = loop._Optimizer.step
+
+    def dying_step(self):
+        calls["n"] += 1
+        if calls["n"] == 5:   # killed during step 5, after the checkpoint at step 4
+            raise KeyboardInterrupt
+        real_step(self)
+
+    monkeypatch.setattr(loop._Optimizer, "step", dying_step)
+    with pytest.raises(KeyboardInterrupt):
+        loop.train_run(s, tmp_path / "cut", tokens_dir, log_interval=2, checkpoint_interval=4)
+    loop.distributed.shutdown()
+    monkeypatch.setattr(loop._Optimizer, "step", real_step)
+    assert json.loads((tmp_path / "cut/checkpoint/meta.json").read_text())["step"] == 4
+    loop.train_run(s, tmp_path / "cut", tokens_dir, log_interval=2, checkpoint_interval=4)
+    resumed = loop.load_model_state(tmp_path / "cut" / "checkpoint")
+    assert resumed["step"] == full["step"] == 8
+    for key, value in full["model"].items():
+        if isinstance(value, torch.Tensor):
+            assert torch.allclose(value, resumed["model"][key], atol=1e-6), key
+    steps = [json.loads(x)["step"] for x in (tmp_path / "cut/metrics.jsonl").read_text().splitlines()]
+    assert steps == [2, 4, 6, 8]
