@@ -26,7 +26,6 @@ wildcard_constraints:
     shard=r"part\d{3}",
     run=r"[a-z0-9]+(-[a-z0-9]+)+",
     budget="|".join(BUDGETS),
-    task="valid_loss",
 
 
 def get_code_hash(*parts):
@@ -96,15 +95,6 @@ def get_run_allocation_input(wildcards):
     if run.family == "allocation" and run.mixture == "optimized":
         return get_allocation_file(wildcards)
     return []
-
-
-def get_run_token_dirs(wildcards):
-    """Token datasets a run trains on (all languages for allocation runs, whose optimized blend
-    is only known once the allocation is computed)."""
-    run = _run(wildcards)
-    if run.family == "allocation":
-        return get_token_dirs()
-    return [f"results/tokens/{d}" for d, w in run.weights if w > 0]
 
 
 def get_allocation_budget(wildcards):

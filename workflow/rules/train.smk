@@ -17,17 +17,23 @@ rule plan_run:
 
 
 rule train_model:
-    """Train one run with Megatron-Core (CPU: local spec + gloo; GPU: TE spec, bf16/fp8)."""
+    """Train one run with Megatron-Core (CPU: local spec + gloo; GPU: TE spec, bf16/fp8), then
+    score its final checkpoint on every language's validation tokens in the same process, as
+    Megatron-LM does at the end of training: importing Megatron costs ~7 s per process, a third
+    of a small run, so a separate evaluation job per run would double that overhead."""
     input:
         spec="results/runs/{run}/spec.json",
         manifest="results/tokens/manifest.json",
-        datasets=get_run_token_dirs,
+        datasets=get_token_dirs(),
     output:
         metrics="results/runs/{run}/metrics.jsonl",
         checkpoint=directory("results/runs/{run}/checkpoint"),
+        evaluation="results/eval/{run}/valid_loss.json",
     params:
         log_interval=config["train"]["log_interval"],
-        code=get_code_hash("train"),
+        eval_datasets=LANGUAGES,
+        eval_sequences=config["evaluate"]["valid_sequences"],
+        code=get_code_hash("train", "evaluate/loss.py"),
     threads: 1  # two 1-thread runs beat one 2-thread run on tiny models (measured: 15k vs 2×~9k tok/s)
     resources:
         mem_mb=4000,
