@@ -6,7 +6,6 @@ import os
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -111,7 +110,7 @@ def test_threshold_change_reruns_curation_and_downstream_only(smoke_run, tmp_pat
                           capture_output=True, text=True)
     rules = planned_rules(proc)
     assert rules.get("filter_documents") == 4          # 2 languages × 2 shards
-    assert {"train_tokenizer", "tokenize_language", "train_model", "evaluate_run",
+    assert {"train_tokenizer", "tokenize_language", "train_model", "summarize_evaluation",
             "fit_language_laws", "plot_language_laws"} <= set(rules)
     assert "fetch_sources" not in rules and "build_corpus" not in rules
 
@@ -145,7 +144,7 @@ def test_between_workflow_cache_restores_instead_of_recomputing(smoke_run, cache
     logs = other / "logs"
     # Cached rules were restored: their scripts never ran, so they left no logs here.
     for rule in ("fetch_sources", "build_corpus", "train_tokenizer", "tokenize_language",
-                 "train_model", "evaluate_run", "fit_language_laws"):
+                 "train_model", "fit_language_laws"):
         assert not (logs / rule).exists() or not any((logs / rule).rglob("*.log")), rule
     assert (other / "results/eval/summary.parquet").is_file()
     a = pd.read_parquet(smoke_run[0] / "results/eval/summary.parquet")

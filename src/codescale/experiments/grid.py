@@ -86,7 +86,7 @@ def allocation_runs(config: dict) -> list[Run]:
     """Uniform and optimized runs per allocation budget; optimized weights come from the
     allocate stage, so they are empty here."""
     runs = []
-    for budget, b in config["allocation"]["budgets"].items():
+    for _budget, b in config["allocation"]["budgets"].items():
         uniform = tuple((lang, 1.0) for lang in config["languages"])
         for mixture, weights in (("uniform", uniform), ("optimized", ())):
             rid = run_id("allocation", mixture, b["model"], int(b["tokens"]))

@@ -18,6 +18,7 @@ repositories; without it each package is one repository.
 from __future__ import annotations
 
 import shutil
+import sys
 import sysconfig
 import time
 from pathlib import Path
@@ -87,8 +88,9 @@ def _debian_binary(spec: dict, out: Path, tree: Path, exts: tuple[str, ...]) -> 
     unpack = spec.get("unpack", [])
     debs = debian.download_binary(spec["packages"], out / "downloads")
     details = {}
-    for deb in debs:
+    for i, deb in enumerate(debs, 1):
         package = deb.name.split("_", 1)[0]
+        print(f"extracting {deb.name} ({i}/{len(debs)})", file=sys.stderr, flush=True)
         staging = out / "staging" / package
         files, nbytes = debian.extract_deb(deb, staging, exts + ((".zip",) if unpack else ()))
         for pattern in unpack:
@@ -102,6 +104,7 @@ def _debian_binary(spec: dict, out: Path, tree: Path, exts: tuple[str, ...]) -> 
 def _debian_source(spec: dict, out: Path, tree: Path, exts: tuple[str, ...]) -> dict:
     details = {}
     for package in spec["packages"]:
+        print(f"apt-get source {package}", file=sys.stderr, flush=True)
         files = debian.download_source(package, out / "downloads" / package)
         staging = out / "staging" / package
         n_files, n_bytes = debian.extract_source_tarballs(files, staging, exts)

@@ -33,7 +33,8 @@ def npm_pack(packages: list[str], downloads: Path, tree: Path, exts: tuple[str, 
     """``npm pack`` each package (``name`` or ``name@version``); one repository per package."""
     downloads.mkdir(parents=True, exist_ok=True)
     fetched = {}
-    for spec in packages:
+    for i, spec in enumerate(packages, 1):
+        print(f"npm pack {spec} ({i}/{len(packages)})", file=sys.stderr, flush=True)
         before = set(downloads.glob("*.tgz"))
         _run(["npm", "pack", "--silent", "--pack-destination", str(downloads), spec], downloads,
              f"npm pack {spec}")
@@ -51,7 +52,8 @@ def pip_download(packages: list[str], downloads: Path, tree: Path, exts: tuple[s
     """``pip download`` pure-Python wheels (no dependencies); one repository per package."""
     downloads.mkdir(parents=True, exist_ok=True)
     fetched = {}
-    for spec in packages:
+    for i, spec in enumerate(packages, 1):
+        print(f"pip download {spec} ({i}/{len(packages)})", file=sys.stderr, flush=True)
         before = set(downloads.glob("*.whl"))
         _run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
               "--disable-pip-version-check", "-d", str(downloads), spec], downloads,

@@ -21,11 +21,12 @@ import numpy as np
 import torch
 
 from codescale.artifacts import atomic_path
+from codescale.progress import bar
 from codescale.train import distributed, megatron_cpu
 from codescale.train.data import TokenizerInfo, build_blended_dataset, collate
 from codescale.train.model import build_model
-from codescale.train.shape import ModelShape
 from codescale.train.schedule import Schedule
+from codescale.train.shape import ModelShape
 
 CHECKPOINT = "checkpoint"
 STATE_FILE = "state.pt"
@@ -180,6 +181,8 @@ def train_run(spec: dict, run_dir: str | Path, tokens_dir: str | Path, *, thread
     model.train()
     sample_index = step * spec["batch"]["global"] + rank * micro * accum
     window_loss, window_tokens, window_start = 0.0, 0, time.perf_counter()
+    progress = bar(f"train {spec['run']}", total=total_steps, unit="step")
+    progress.update(step)
     with open(metrics_path, mode, encoding="utf-8") as metrics:
         while step < total_steps:
             lr = schedule.lr_at(step, total_steps)
@@ -195,6 +198,7 @@ def train_run(spec: dict, run_dir: str | Path, tokens_dir: str | Path, *, thread
             sample_index += (world - 1) * micro * accum
             optimizer.step()
             step += 1
+            progress.update(1)
             step_tokens = spec["batch"]["global"] * shape.seq
             tokens_seen += step_tokens
             window_loss += step_loss
@@ -211,10 +215,12 @@ def train_run(spec: dict, run_dir: str | Path, tokens_dir: str | Path, *, thread
                 if rank == 0:
                     metrics.write(json.dumps(record) + "\n")
                     metrics.flush()
+                progress.set_postfix(loss=record["loss"], tok_s=record["tokens_per_s"])
                 window_loss, window_tokens, window_start = 0.0, 0, time.perf_counter()
             if checkpoint_interval and step % checkpoint_interval == 0 and step < total_steps:
                 if rank == 0:
                     save_checkpoint(ckpt_dir, model, optimizer, step, tokens_seen, spec)
+    progress.close()
     if rank == 0:
         save_checkpoint(ckpt_dir, model, optimizer, step, tokens_seen, spec)
     shutil.rmtree(cache, ignore_errors=True)

@@ -52,7 +52,7 @@ def test_byte_cap_is_respected_deterministically(tmp_path):
     fetched = _local_source(tmp_path, files)
     kw = dict(langs=["python"], byte_caps={"python": 1000}, n_shards=1, max_file_bytes=10_000)
     a = build_source_corpus("loc", fetched, tmp_path / "c1", **kw)
-    b = build_source_corpus("loc", fetched, tmp_path / "c2", **kw)
+    build_source_corpus("loc", fetched, tmp_path / "c2", **kw)
     assert 1000 <= a["langs"]["python"]["bytes"] < 1200   # stops once the cap is reached
     assert pq.read_table(tmp_path / "c1/part000.parquet").equals(
         pq.read_table(tmp_path / "c2/part000.parquet"))

@@ -3,35 +3,13 @@ resumed from its checkpoint ends where an uninterrupted one does."""
 
 import json
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 import torch
 
-from codescale.artifacts import write_json
-from codescale.corpus.documents import CURATED_SCHEMA, doc_id
-from codescale.tokens.manifest import token_manifest
-from codescale.tokens.shards import tokenize_dataset
-from codescale.tokens.tokenizer import train_tokenizer
 from codescale.train import loop
 
 
-@pytest.fixture(scope="module")
-def tokens_dir(tmp_path_factory):
-    d = tmp_path_factory.mktemp("tok")
-    texts = [f"def f_{i}(x):\n    if x > {i}:\n        return x - {i}\n    return x + {i}\n"
-             for i in range(300)]
-    rows = [{"doc_id": doc_id(t), "source": "s", "repo": "r", "path": f"{i}.py", "lang": "python",
-             "content": t, "bytes": len(t), "order": i} for i, t in enumerate(texts)]
-    pq.write_table(pa.Table.from_pylist(rows, schema=CURATED_SCHEMA), d / "c.parquet")
-    train_tokenizer({"python": [d / "c.parquet"]}, d / "tokenizer.json", vocab_size=320,
-                    sample_bytes_per_language=10**6, seed=0)
-    tokenize_dataset([d / "c.parquet"], d / "tokenizer.json", d / "python", valid_fraction=0.1)
-    write_json(d / "manifest.json", token_manifest(d / "tokenizer.json", [d / "python"]))
-    return d
-
-
-def spec(tokens=16 * 32 * 8, document_mask=True):
+def tiny_spec(tokens=16 * 32 * 8, document_mask=True):
     return {"run": "scaling-python-t0-t4k", "family": "scaling", "mixture": "python",
             "model_name": "t0", "seed": 3, "precision": "fp32", "tokens": tokens,
             "model": {"layers": 1, "hidden": 32, "heads": 4, "ffn": 64, "vocab": 320, "seq": 32},
@@ -43,7 +21,7 @@ def spec(tokens=16 * 32 * 8, document_mask=True):
 
 
 def test_training_learns_and_logs(tokens_dir, tmp_path):
-    s = spec()
+    s = tiny_spec()
     result = loop.train_run(s, tmp_path, tokens_dir, log_interval=2)
     assert result == {"steps": 8, "tokens": 8 * 16 * 32}
     records = [json.loads(line) for line in (tmp_path / "metrics.jsonl").read_text().splitlines()]
@@ -55,7 +33,7 @@ def test_training_learns_and_logs(tokens_dir, tmp_path):
 
 
 def test_resume_after_interruption_matches_uninterrupted(tokens_dir, tmp_path, monkeypatch):
-    s = spec(document_mask=False)
+    s = tiny_spec(document_mask=False)
     loop.train_run(s, tmp_path / "full", tokens_dir, log_interval=2)
     full = loop.load_model_state(tmp_path / "full" / "checkpoint")
 
