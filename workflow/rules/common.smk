@@ -8,6 +8,7 @@ from snakemake.utils import validate
 from codescale.configuration import check_config
 from codescale.experiments.grid import allocation_runs, expand_runs, run_id, run_spec
 from codescale.provenance import code_hash
+from codescale.sources.fetch import local_fingerprint
 
 validate(config, "../schemas/config.schema.yaml")
 check_config(config)
@@ -37,10 +38,9 @@ def get_source_spec(wildcards):
     return SOURCES[wildcards.source]
 
 
-def get_local_source_path(wildcards):
-    """A local directory or document files are inputs, so editing them reruns the corpus."""
-    spec = SOURCES[wildcards.source]
-    return [spec["path"]] if spec["kind"] in ("local", "documents") else []
+def get_local_source_fingerprint(wildcards):
+    """Content hash of a local source's files (a param: directories cannot be cached inputs)."""
+    return local_fingerprint(SOURCES[wildcards.source])
 
 
 def get_source_langs(wildcards):

@@ -2,10 +2,9 @@ rule fetch_sources:
     """Fetch one raw source with the registries' own clients (apt, npm, pip)."""
     output:
         directory("resources/sources/{source}"),
-    input:
-        get_local_source_path,
     params:
         spec=get_source_spec,
+        local_files=get_local_source_fingerprint,
         code=get_code_hash("sources", "corpus/languages.py", "artifacts.py"),
     log:
         "logs/fetch_sources/{source}.log",
@@ -21,7 +20,6 @@ rule build_corpus:
     """Documents of one source (language by extension, byte-capped sample), sharded by hash."""
     input:
         fetched="resources/sources/{source}",
-        local=get_local_source_path,
     output:
         directory("results/corpus/{source}"),
     params:

@@ -8,6 +8,7 @@ from codescale.experiments.grid import with_allocation  # noqa: E402
 
 s = snakemake  # noqa: F821
 spec = dict(s.params.spec)
-if s.input.allocation:
-    spec = with_allocation(spec, read_json(s.input.allocation[0]))
+allocation = [s.input.allocation] if isinstance(s.input.allocation, str) else list(s.input.allocation)
+if allocation:  # optimized allocation runs take their blend from the allocate stage
+    spec = with_allocation(spec, read_json(allocation[0]))
 write_json(s.output[0], spec)

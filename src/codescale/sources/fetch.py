@@ -17,6 +17,7 @@ repositories; without it each package is one repository.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import sys
 import sysconfig
@@ -132,6 +133,26 @@ def _python_stdlib(spec: dict, out: Path, tree: Path, exts: tuple[str, ...]) -> 
     return {"stdlib": str(stdlib), "files": files, "bytes": nbytes}
 
 
+def local_fingerprint(spec: dict) -> str:
+    """Content hash of the files a ``local``/``documents`` source would be read from ("" for other
+    kinds). Passed to the fetch rule as a param, so editing a file reruns the corpus while
+    touching one does not."""
+    if spec["kind"] not in ("local", "documents"):
+        return ""
+    path = Path(spec["path"]).expanduser()
+    if not path.exists():
+        return "missing"
+    exts = (".parquet", ".jsonl", ".json", ".gz") if spec["kind"] == "documents" else extensions_for(spec["langs"])
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file() and p.name.endswith(exts))
+    digest = hashlib.blake2b(digest_size=16)
+    for f in files:
+        digest.update(str(f.relative_to(path) if f != path else f.name).encode() + b"\0")
+        with open(f, "rb") as fh:
+            for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
 def _in_place(spec: dict, out: Path, tree: Path, exts: tuple[str, ...]) -> dict:
     path = Path(spec["path"]).expanduser()
     if not path.exists():
@@ -145,7 +166,7 @@ def _in_place(spec: dict, out: Path, tree: Path, exts: tuple[str, ...]) -> dict:
         if not files:
             raise SourceError(f"{path}: no .parquet or .jsonl files")
     return {"path": str(path.resolve()), "files": len(files),
-            "bytes": sum(p.stat().st_size for p in files)}
+            "bytes": sum(p.stat().st_size for p in files), "fingerprint": local_fingerprint(spec)}
 
 
 _FETCHERS = {

@@ -39,3 +39,22 @@ def test_unfetchable_npm_package_fails_clearly(tmp_path):
         fetch_source("js", {"kind": "npm", "langs": ["javascript"], "packages": [name]},
                      tmp_path / "o")
     assert not (tmp_path / "o").exists()
+
+
+def test_local_fingerprint_follows_content_not_mtime(tmp_path):
+    import os
+
+    from codescale.sources.fetch import local_fingerprint
+
+    (tmp_path / "r").mkdir()
+    f = tmp_path / "r" / "a.go"
+    f.write_text("package a\n")
+    spec = {"kind": "local", "langs": ["go"], "path": str(tmp_path)}
+    before = local_fingerprint(spec)
+    os.utime(f, (1, 1))
+    assert local_fingerprint(spec) == before
+    (tmp_path / "r" / "notes.txt").write_text("not go")
+    assert local_fingerprint(spec) == before
+    f.write_text("package b\n")
+    assert local_fingerprint(spec) != before
+    assert local_fingerprint({"kind": "npm", "langs": ["javascript"]}) == ""
