@@ -11,6 +11,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.ticker import NullFormatter  # noqa: E402
 
 from codescale.artifacts import atomic_path  # noqa: E402
 from codescale.laws.fit import Law  # noqa: E402
@@ -55,6 +56,7 @@ def plot_loss_vs_tokens(summary: pd.DataFrame, laws: dict[str, dict], pdf, png) 
                        label=f"N={n / 1e6:.2f}M")
             ax.plot(d_grid, law.predict(n, d_grid), color=color, lw=1)
         ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_title(f"{lang}  (α={law.alpha:.2f}, β={law.beta:.2f}, E={law.E:.2f})", fontsize=9)
         ax.set_xlabel("training tokens D")
         ax.set_ylabel("validation loss (nats/token)")
@@ -80,6 +82,7 @@ def plot_loss_vs_params(summary: pd.DataFrame, laws: dict[str, dict], pdf, png) 
             ax.scatter(pts.params, pts.value, color=color, s=18, zorder=3, label=f"D={d:,}")
             ax.plot(n_grid, law.predict(n_grid, d), color=color, lw=1)
         ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_title(lang, fontsize=9)
         ax.set_xlabel("non-embedding parameters N")
         ax.set_ylabel("validation loss (nats/token)")

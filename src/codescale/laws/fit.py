@@ -143,11 +143,19 @@ def fit_with_uncertainty(n, d, loss, opts: FitOptions = FitOptions()) -> dict:
         l_law, _, _ = fit_law(n[keep], d[keep], loss[keep], opts, starts=[theta])
         loo.append(float(np.log(l_law.predict(n[i], d[i])) - np.log(loss[i])))
     loo = np.asarray(loo)
+    # A parameter at its bound (an exponent at 0 or max_exponent, A/B/E vanishing against the
+    # data's scale) means the data do not identify that term: say so instead of hiding it.
+    at_bounds = [p for p, v in (("alpha", law.alpha), ("beta", law.beta))
+                 if v <= 1e-6 or v >= opts.max_exponent - 1e-6]
+    scale = float(np.min(loss))
+    at_bounds += [p for p, v in (("A", law.A * np.min(n) ** -law.alpha), ("B", law.B * np.min(d) ** -law.beta),
+                                 ("E", law.E)) if v < 1e-3 * scale]
     return {
         "form": "L(N, D) = A*N^-alpha + B*D^-beta + E",
         "params": law.to_dict(),
         "ci95": ci,
         "bootstrap_samples": len(boot),
+        "unidentified": sorted(set(at_bounds)),
         "fit": {"objective": objective, "rmse_log": float(np.sqrt(np.mean(log_res**2))),
                 "max_abs_rel_error": float(np.max(np.abs(np.expm1(log_res))))},
         "heldout": {"method": "leave-one-out", "rmse_log": float(np.sqrt(np.mean(loo**2))),

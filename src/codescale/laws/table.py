@@ -18,5 +18,6 @@ def law_table(laws: dict[str, dict]) -> pd.DataFrame:
         row["points"] = len(fit["points"])
         row["fit_rmse_log"] = fit["fit"]["rmse_log"]
         row["heldout_rmse_log"] = fit["heldout"]["rmse_log"]
+        row["unidentified"] = " ".join(fit.get("unidentified", []))
         rows.append(row)
     return pd.DataFrame(rows)

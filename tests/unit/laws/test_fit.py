@@ -59,3 +59,12 @@ def test_language_laws_from_summary():
     assert laws["rust"]["params"]["E"] == pytest.approx(0.9, rel=1e-3)
     with pytest.raises(ValueError, match="java"):
         fit_language_laws(pd.DataFrame(rows), ["java"], FitOptions(bootstrap=0))
+
+
+def test_unidentified_terms_are_flagged():
+    # No dependence on N at all: the N term cannot be identified and must be flagged.
+    flat = 300.0 * D ** -0.45 + 1.2
+    fit = fit_with_uncertainty(N, D, flat, FitOptions(bootstrap=0))
+    assert "A" in fit["unidentified"] or "alpha" in fit["unidentified"]
+    clean = fit_with_uncertainty(N, D, TRUE.predict(N, D), FitOptions(bootstrap=0))
+    assert clean["unidentified"] == []
