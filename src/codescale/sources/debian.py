@@ -15,27 +15,21 @@ import tempfile
 from pathlib import Path
 
 from codescale.sources.archives import extract_tar, extract_zip
+from codescale.sources.clients import ClientError, run_client
 
 APT_SOURCES = Path("/etc/apt/sources.list")
 APT_SOURCE_PARTS = Path("/etc/apt/sources.list.d")
 
 
-class AptError(RuntimeError):
+class AptError(ClientError):
     """apt could not provide a package."""
 
 
 def _run(cmd: list[str], cwd: Path, what: str) -> str:
     try:
-        proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=900)
-    except FileNotFoundError as err:
-        raise AptError(f"{what}: `{cmd[0]}` is not installed (Debian/Ubuntu machines only)") from err
-    except subprocess.TimeoutExpired as err:
-        raise AptError(f"{what}: `{' '.join(cmd[:3])} ...` timed out after 900 s") from err
-    if proc.returncode != 0:
-        errors = [ln for ln in proc.stderr.splitlines() if ln.startswith(("E:", "dpkg-deb"))]
-        detail = "; ".join(errors) or proc.stderr.strip()[-500:]
-        raise AptError(f"{what}: `{' '.join(cmd)}` failed: {detail}")
-    return proc.stdout
+        return run_client(cmd, cwd, what, error_prefixes=("E:", "dpkg-deb"))
+    except ClientError as err:
+        raise AptError(str(err)) from err
 
 
 def _apt_options(private: Path | None) -> list[str]:

@@ -6,27 +6,22 @@ for; no host name appears here.
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
 from codescale.sources.archives import extract_tar, extract_zip
+from codescale.sources.clients import ClientError, run_client
 
 
-class RegistryError(RuntimeError):
+class RegistryError(ClientError):
     """A registry client could not provide a package."""
 
 
 def _run(cmd: list[str], cwd: Path, what: str) -> None:
     try:
-        proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=600)
-    except FileNotFoundError as err:
-        raise RegistryError(f"{what}: `{cmd[0]}` is not installed") from err
-    except subprocess.TimeoutExpired as err:
-        raise RegistryError(f"{what}: timed out after 600 s (is the registry reachable?)") from err
-    if proc.returncode != 0:
-        tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-6:])
-        raise RegistryError(f"{what}: `{' '.join(cmd)}` failed:\n{tail}")
+        run_client(cmd, cwd, what, timeout=600)
+    except ClientError as err:
+        raise RegistryError(str(err)) from err
 
 
 def npm_pack(packages: list[str], downloads: Path, tree: Path, exts: tuple[str, ...]) -> dict:

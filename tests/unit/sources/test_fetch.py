@@ -58,3 +58,12 @@ def test_local_fingerprint_follows_content_not_mtime(tmp_path):
     f.write_text("package b\n")
     assert local_fingerprint(spec) != before
     assert local_fingerprint({"kind": "npm", "langs": ["javascript"]}) == ""
+
+
+@pytest.mark.skipif(shutil.which("apt-get") is None, reason="apt-get is not installed")
+def test_unknown_debian_package_fails_clearly(tmp_path):
+    name = "codescale-no-such-package-7f3a9c"
+    with pytest.raises(SourceError, match=f"source 'deb'.*{name}"):
+        fetch_source("deb", {"kind": "debian_binary", "langs": ["go"], "packages": [name]},
+                     tmp_path / "o")
+    assert not (tmp_path / "o").exists()
