@@ -11,9 +11,12 @@ command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
 import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] <= (3, 12) else 1)
 PY
 
-# System tools. Fetching sources needs apt-get/dpkg-deb (Debian packages) and npm (npm packages).
+# System tools. Fetching sources needs apt-get/dpkg-deb (Debian packages) and npm (npm packages);
+# the sandbox runs code under bubblewrap and compiles it with javac, mcs/mono, go and rustc.
 missing=()
-for tool in apt-get dpkg-deb npm node; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
+for tool in apt-get dpkg-deb npm node bwrap javac mcs mono go; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
 if [ "$(id -u)" = 0 ]; then
     stamp=/var/lib/apt/lists/.codescale-updated
     if [ ! -e "$stamp" ] || [ -n "$(find "$stamp" -mmin +1440 2>/dev/null)" ] || [ ${#missing[@]} -gt 0 ]; then
@@ -22,14 +25,22 @@ if [ "$(id -u)" = 0 ]; then
     fi
     if [ ${#missing[@]} -gt 0 ]; then
         echo "== installing system tools: ${missing[*]}"
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dpkg npm nodejs >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dpkg npm nodejs bubblewrap \
+            openjdk-17-jdk-headless mono-mcs mono-runtime golang-go rustc >/dev/null
     fi
 elif [ ${#missing[@]} -gt 0 ]; then
     echo "warning: ${missing[*]} not found and not running as root: install them with" >&2
-    echo "  sudo apt-get install dpkg npm nodejs   (sources that need them will fail with a clear error)" >&2
+    echo "  sudo apt-get install dpkg npm nodejs bubblewrap openjdk-17-jdk-headless mono-mcs golang-go rustc" >&2
+    echo "  (sources and languages that need them are reported as unavailable)" >&2
 else
     echo "note: not root, so apt package lists were not refreshed; if apt-get download fails, run" >&2
     echo "  sudo apt-get update" >&2
+fi
+
+# TypeScript's compiler, pinned, local to the project (the sandbox finds it in .tools/).
+if command -v npm >/dev/null 2>&1 && [ ! -x .tools/node_modules/.bin/tsc ]; then
+    echo "== installing typescript 5.9.3 into .tools/"
+    npm install --silent --no-audit --no-fund --prefix .tools typescript@5.9.3 >/dev/null
 fi
 
 if [ ! -x .venv/bin/python ]; then

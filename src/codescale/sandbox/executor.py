@@ -167,7 +167,10 @@ def _reader(stream, cap: int, sink: list, overflow: threading.Event) -> None:
     stream.close()
 
 
-def run(cmd: list[str], files: dict[str, str | bytes] | None = None, limits: Limits = Limits(),
+DEFAULT_LIMITS = Limits()
+
+
+def run(cmd: list[str], files: dict[str, str | bytes] | None = None, limits: Limits = DEFAULT_LIMITS,
         stdin: str | None = None, env: dict[str, str] | None = None,
         extra_ro_binds: tuple[str, ...] = ()) -> Result:
     """Run ``cmd`` in a fresh directory holding ``files``; never raises for the program's faults."""

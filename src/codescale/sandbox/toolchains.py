@@ -76,8 +76,11 @@ def _resolve(words: tuple[str, ...]) -> str:
     return " ".join(shlex.quote(w) for w in (tool, *words[1:]))
 
 
-def execute(lang: str, source: str, limits: Limits = Limits(time_s=30.0, processes=512),
-            stdin: str | None = None) -> Result:
+# Compilers and runtimes are multi-threaded (JVM, go build, tsc): more tasks than a plain program.
+TOOLCHAIN_LIMITS = Limits(time_s=30.0, processes=512)
+
+
+def execute(lang: str, source: str, limits: Limits = TOOLCHAIN_LIMITS, stdin: str | None = None) -> Result:
     """Compile (if needed) and run ``source`` in the sandbox; one fresh directory for both."""
     chain = TOOLCHAINS[lang]
     ok, why = available(lang)

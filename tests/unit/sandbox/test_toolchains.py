@@ -1,0 +1,40 @@
+import pytest
+
+from codescale.sandbox import toolchains
+from codescale.sandbox.toolchains import TOOLCHAINS, available, execute
+
+HELLO = {
+    "python": 'print("hello 42")\n',
+    "javascript": 'console.log("hello " + 42);\n',
+    "typescript": 'const n: number = 42;\nconsole.log(`hello ${n}`);\n',
+    "java": 'public class Main {\n    public static void main(String[] a) { System.out.println("hello " + 42); }\n}\n',
+    "csharp": ('public static class Program { public static void Main() '
+               '{ System.Console.WriteLine("hello " + 42); } }\n'),
+    "go": 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello", 42) }\n',
+    "rust": 'fn main() { println!("hello {}", 42); }\n',
+}
+
+
+@pytest.mark.parametrize("lang", sorted(TOOLCHAINS))
+def test_hello_in_every_language(lang):
+    ok, why = available(lang)
+    if not ok:
+        pytest.skip(f"{lang}: {why}")
+    r = execute(lang, HELLO[lang])
+    assert r.ok, (r.status, r.reason, r.stderr[-500:])
+    assert r.stdout == "hello 42\n"
+
+
+def test_compile_error_is_reported():
+    if not available("go")[0]:
+        pytest.skip("go is not installed")
+    r = execute("go", "package main\nfunc main() { undefined() }\n")
+    assert r.status == "compile_error"
+
+
+def test_missing_toolchain_is_unavailable_not_passed(monkeypatch):
+    monkeypatch.setattr(toolchains, "find_tool", lambda name: None)
+    ok, why = toolchains.available("rust")
+    assert not ok and "rustc" in why
+    r = execute("rust", HELLO["rust"])
+    assert r.status == "unavailable" and not r.ok

@@ -1,0 +1,37 @@
+from codescale.synth import verify
+from codescale.synth.parallel import build_pairs
+from codescale.synth.render import LANGUAGES
+
+
+def test_programs_agree_in_every_present_language():
+    records, report = verify.verify_programs([1, 2], workers=2)
+    assert report["programs"] == 2
+    runnable = [lang for lang, s in report["toolchains"].items() if s == "ok"]
+    assert "python" in runnable
+    for r in records:
+        assert r["agree"], r.get("errors")
+        assert set(r["outputs"]) == set(runnable)
+        assert all(r["status"][lang] == "unverified" for lang in LANGUAGES if lang not in runnable)
+
+
+def test_missing_toolchain_marks_language_unverified(monkeypatch):
+    monkeypatch.setattr(verify, "availability",
+                        lambda: {"python": "ok", "javascript": "missing node"})
+    records, report = verify.verify_programs([3], languages=("python", "javascript"), workers=1)
+    assert records[0]["status"]["javascript"] == "unverified"
+    assert report["unverified_languages"] == ["javascript"]
+    assert records[0]["agree"]  # what ran agrees; the rest is reported, not passed
+
+
+def test_pairs_split_by_structure_and_pivot():
+    records = []
+    for seed in range(40):
+        records.append({"seed": seed, "structure": f"s{seed % 10}", "agree": seed != 5,
+                        "expected": "1\n", "sources": {lang: f"{lang}{seed}" for lang in LANGUAGES}})
+    train, ev = build_pairs(records, list(LANGUAGES), eval_fraction=0.3)
+    assert set(zip(train.src_lang, train.tgt_lang, strict=True)) == {
+        (a, b) for a in LANGUAGES for b in LANGUAGES if a != b and "python" in (a, b)}
+    assert len(set(zip(ev.src_lang, ev.tgt_lang, strict=True))) == 42
+    structure = {f"prog{r['seed']:06d}": r["structure"] for r in records}
+    assert not {structure[p] for p in train.program} & {structure[p] for p in ev.program}
+    assert "prog000005" not in set(train.program) | set(ev.program)
