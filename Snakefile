@@ -6,6 +6,7 @@
 #   corpus/{source}/{shard}.parquet        documents; corpus/{source}/counts.json
 #   curate/{lang}/{shard}.parquet          curated documents; curate/stats/{lang}/{shard}.json
 #   tokenizer/tokenizer.json               tokens/{lang}/{train,valid}.{bin,idx}; tokens/manifest.json
+#   synth/corpus/ (verified parallel code)  synth/organizations/{organization}.parquet; tokens/parallel_{organization}/
 #   runs/{run}/spec.json                   runs/{run}/metrics.jsonl; runs/{run}/checkpoint/
 #   eval/{run}/{task}.json                 eval/summary.parquet
 #   laws/language_laws.{json,csv}          allocation/{budget}/{allocation.json,comparison.csv}
@@ -23,6 +24,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/corpus.smk"
 include: "workflow/rules/curate.smk"
 include: "workflow/rules/tokenize.smk"
+include: "workflow/rules/synth.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/evaluate.smk"
 include: "workflow/rules/laws.smk"

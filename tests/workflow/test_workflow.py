@@ -78,6 +78,10 @@ def test_smoke_run_produces_every_artifact(smoke_run):
     assert spec["blend"]["weights"] == [round(props[k], 6) for k in sorted(props)]
     stats = pd.read_csv(res / "curate/summary.tsv", sep="\t")
     assert {"input", "kept"} <= set(stats.step)
+    synth = json.loads((res / "synth/corpus/report.json").read_text())
+    assert synth["programs"] == 4 and synth["verified"] + sum(synth["failed"].values()) == 4
+    for organization in ("shuffled", "pairing"):
+        assert (res / f"tokens/parallel_{organization}/train.bin").stat().st_size > 0
 
 
 def test_report_is_generated(smoke_run, tmp_path):
@@ -122,6 +126,8 @@ def test_code_change_reruns_that_stage_and_downstream_only(smoke_run, tmp_path):
     for part in ("Snakefile", "workflow", "src", "config", "profiles", "envs"):
         src = REPO / part
         (shutil.copytree if src.is_dir() else shutil.copy)(src, copy / part)
+    if (REPO / ".tools").exists():  # the project-local toolchains (tsc) belong to the copy too
+        (copy / ".tools").symlink_to(REPO / ".tools")
     env = {**os.environ, "PYTHONPATH": str(copy / "src")}
 
     def dry():

@@ -19,6 +19,8 @@ SHARDS = [f"part{i:03d}" for i in range(config["corpus"]["shards"])]
 RUNS = {r.run: r for r in expand_runs(config)}
 ALLOCATION_RUNS = {r.run: r for r in allocation_runs(config)}
 BUDGETS = config["allocation"]["budgets"]
+SYNTH = config.get("synth")
+ORGANIZATIONS = SYNTH["organizations"] if SYNTH else []
 
 
 wildcard_constraints:
@@ -27,6 +29,7 @@ wildcard_constraints:
     shard=r"part\d{3}",
     run=r"[a-z0-9]+(-[a-z0-9]+)+",
     budget="|".join(BUDGETS),
+    organization="|".join(ORGANIZATIONS) or "none",
 
 
 def get_code_hash(*parts):
@@ -148,7 +151,16 @@ def get_final_outputs():
         "results/figures/loss_vs_tokens.png",
         "results/figures/loss_vs_params.png",
         *[f"results/figures/allocation_{b}.png" for b in BUDGETS],
+        *[f"results/tokens/parallel_{o}" for o in ORGANIZATIONS],
     ]
+
+
+def get_toolchain_availability():
+    """Which languages can be compiled and run here: a param, so installing a toolchain reruns
+    the verification that marked its language unverified."""
+    from codescale.sandbox.toolchains import availability
+
+    return availability()
 
 
 def get_budget(wildcards):

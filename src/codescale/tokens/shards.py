@@ -24,7 +24,7 @@ def split_of(doc_id: str, valid_fraction: float) -> str:
 
 
 def tokenize_dataset(shards: list[str | Path], tokenizer_path: str | Path, out_dir: str | Path, *,
-                     valid_fraction: float, batch_size: int = 256) -> dict:
+                     valid_fraction: float, batch_size: int = 256, require_valid: bool = True) -> dict:
     """Tokenize the documents of ``shards`` into ``out_dir/{train,valid}.bin/.idx``."""
     from megatron.core.datasets.indexed_dataset import IndexedDatasetBuilder
 
@@ -54,7 +54,8 @@ def tokenize_dataset(shards: list[str | Path], tokenizer_path: str | Path, out_d
         progress.close()
         for s, b in builders.items():
             b.finalize(str(tmp / f"{s}.idx"))
-        empty = [s for s in SPLITS if counts[s]["documents"] == 0]
+        # Language datasets are scored on their valid split; parallel ones on their own eval set.
+        empty = [s for s in SPLITS if counts[s]["documents"] == 0 and (s == "train" or require_valid)]
         if empty:
             raise ValueError(f"{Path(out_dir).name}: split(s) {empty} got no documents of {total_docs} "
                              f"(raise the corpus cap or valid_fraction)")

@@ -35,3 +35,23 @@ def test_pairs_split_by_structure_and_pivot():
     structure = {f"prog{r['seed']:06d}": r["structure"] for r in records}
     assert not {structure[p] for p in train.program} & {structure[p] for p in ev.program}
     assert "prog000005" not in set(train.program) | set(ev.program)
+
+
+def test_organizations():
+    import pandas as pd
+
+    from codescale.synth.organize import SEPARATOR, organize
+
+    pairs = pd.DataFrame([
+        {"pair_id": "p-python-go", "src_lang": "python", "tgt_lang": "go", "src": "print(1)",
+         "tgt": "package main", "expected_output": "1\n", "program": "p"},
+        {"pair_id": "p-go-python", "src_lang": "go", "tgt_lang": "python", "src": "package main",
+         "tgt": "print(1)", "expected_output": "1\n", "program": "p"}])
+    shuffled = organize(pairs, "shuffled", 0).to_pylist()
+    assert sorted(d["content"] for d in shuffled) == ["package main", "print(1)"]   # each once
+    pairing = organize(pairs, "pairing", 0).to_pylist()
+    assert len(pairing) == 2 and all(SEPARATOR in d["content"] for d in pairing)
+    prompt = organize(pairs, "prompt", 0).to_pylist()
+    assert any(d["content"].startswith("Translate the following Python code to Go.") for d in prompt)
+    direct = organize(pairs, "direct", 0).to_pylist()
+    assert {d["content"] for d in direct} == {"print(1)\n\npackage main", "package main\n\nprint(1)"}

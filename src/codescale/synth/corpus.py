@@ -1,0 +1,43 @@
+"""Write the verified parallel corpus: programs, training pairs, evaluation set and a report."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+
+from codescale.artifacts import atomic_path, write_json
+from codescale.synth.parallel import build_pairs
+from codescale.synth.verify import verify_programs
+
+
+def write_parallel_corpus(out_dir: str | Path, *, programs: int, seed: int, eval_fraction: float,
+                          languages: tuple[str, ...], workers: int) -> dict:
+    seeds = [seed * 1_000_003 + i for i in range(programs)]
+    records, report = verify_programs(seeds, languages, workers=workers)
+    train, evaluation = build_pairs(records, list(languages), eval_fraction)
+    sizes = [len(r["sources"]["python"].splitlines()) for r in records]
+    report.update({
+        "train_pairs": len(train), "eval_pairs": len(evaluation),
+        "train_programs": int(train.program.nunique()) if len(train) else 0,
+        "eval_programs": int(evaluation.program.nunique()) if len(evaluation) else 0,
+        "directions": {"train": int(train.groupby(["src_lang", "tgt_lang"]).ngroups) if len(train) else 0,
+                       "eval": int(evaluation.groupby(["src_lang", "tgt_lang"]).ngroups) if len(evaluation) else 0},
+        "python_lines": {"min": min(sizes), "median": sorted(sizes)[len(sizes) // 2], "max": max(sizes)}
+        if sizes else {},
+        "functions_per_program": dict(Counter(r["functions"] for r in records)),
+        "failure_examples": [{"seed": r["seed"], "errors": r.get("errors", {})}
+                             for r in records if not r["agree"]][:5],
+    })
+    rows = [{"seed": r["seed"], "structure": r["structure"], "agree": r["agree"], "expected": r["expected"],
+             "sources": json.dumps(r["sources"]), "outputs": json.dumps(r["outputs"]),
+             "status": json.dumps(r["status"])} for r in records]
+    with atomic_path(out_dir) as tmp:
+        tmp.mkdir(parents=True)
+        pd.DataFrame(rows).to_parquet(tmp / "programs.parquet", compression="zstd", index=False)
+        train.to_parquet(tmp / "train_pairs.parquet", compression="zstd", index=False)
+        evaluation.to_parquet(tmp / "eval_pairs.parquet", compression="zstd", index=False)
+        write_json(tmp / "report.json", report)
+    return report

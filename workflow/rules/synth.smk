@@ -1,0 +1,56 @@
+rule synthesize_parallel_corpus:
+    """Generate programs, render them in every language, keep those whose outputs agree when run
+    in the sandbox; training pairs Python↔X and a held-out 42-direction evaluation set."""
+    output:
+        directory("results/synth/corpus"),
+    params:
+        programs=config["synth"]["programs"],
+        seed=config["synth"]["seed"],
+        eval_fraction=config["synth"]["eval_fraction"],
+        languages=LANGUAGES,
+        toolchains=get_toolchain_availability(),
+        code=get_code_hash("synth", "sandbox"),
+    threads: 2  # programs verify in parallel; each one runs in its own sandboxed processes
+    log:
+        "logs/synthesize_parallel_corpus/synthesize_parallel_corpus.log",
+    cache: "omit-software"
+    conda:
+        "../../envs/codescale.yaml"
+    script:
+        "../scripts/synthesize_parallel_corpus.py"
+
+
+rule organize_parallel_data:
+    """Documents of one data organization (shuffled, pairing, direct, prompt)."""
+    input:
+        "results/synth/corpus",
+    output:
+        "results/synth/organizations/{organization}.parquet",
+    params:
+        seed=config["synth"]["seed"],
+        code=get_code_hash("synth/organize.py"),
+    log:
+        "logs/organize_parallel_data/{organization}.log",
+    conda:
+        "../../envs/codescale.yaml"
+    script:
+        "../scripts/organize_parallel_data.py"
+
+
+rule tokenize_parallel:
+    """Megatron-Core IndexedDataset for one data organization."""
+    input:
+        documents="results/synth/organizations/{organization}.parquet",
+        tokenizer="results/tokenizer/tokenizer.json",
+    output:
+        directory("results/tokens/parallel_{organization}"),
+    params:
+        valid_fraction=config["tokenizer"]["valid_fraction"],
+        code=get_code_hash("tokens", "artifacts.py", "progress.py"),
+    log:
+        "logs/tokenize_parallel/{organization}.log",
+    cache: "omit-software"
+    conda:
+        "../../envs/codescale.yaml"
+    script:
+        "../scripts/tokenize_parallel.py"

@@ -1,0 +1,11 @@
+"""Adapter for rule tokenize_parallel."""
+import sys
+
+sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
+
+from codescale.tokens.shards import tokenize_dataset  # noqa: E402
+
+s = snakemake  # noqa: F821
+counts = tokenize_dataset([s.input.documents], s.input.tokenizer, s.output[0],
+                          valid_fraction=s.params.valid_fraction, require_valid=False)
+print(counts, file=sys.stderr)
