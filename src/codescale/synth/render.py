@@ -105,6 +105,26 @@ class Renderer:
     def ind(self, level: int) -> str:
         return self.indent_unit * level
 
+    # statements shared by the brace languages (Python overrides them)
+    while_keyword = "while"
+    end = ";"
+
+    def s_Assign(self, s, lv):
+        return [f"{self.ind(lv)}{self.var(s.name)} = {self.expr(s.value)}{self.end}"]
+
+    def s_Return(self, s, lv):
+        return [f"{self.ind(lv)}return {self.expr(s.value)}{self.end}"]
+
+    def s_If(self, s, lv):
+        out = [f"{self.ind(lv)}if {self.expr(s.cond)} {{", *self.block(s.then, lv + 1)]
+        if s.other:
+            out += [f"{self.ind(lv)}}} else {{", *self.block(s.other, lv + 1)]
+        return out + [f"{self.ind(lv)}}}"]
+
+    def s_While(self, s, lv):
+        return [f"{self.ind(lv)}{self.while_keyword} {self.expr(s.cond)} {{", *self.block(s.body, lv + 1),
+                f"{self.ind(lv)}}}"]
+
     def format_value(self, e) -> str:
         """Expression text for printing ``e`` in the fixed output format."""
         return self.expr(e)
@@ -236,15 +256,6 @@ class JavaRenderer(Renderer):
     def s_Let(self, s, lv):
         return [f"{self.ind(lv)}{self.TYPES[s.type]} {self.var(s.name)} = {self.expr(s.value)};"]
 
-    def s_Assign(self, s, lv):
-        return [f"{self.ind(lv)}{self.var(s.name)} = {self.expr(s.value)};"]
-
-    def s_If(self, s, lv):
-        out = [f"{self.ind(lv)}if {self.expr(s.cond)} {{", *self.block(s.then, lv + 1)]
-        if s.other:
-            out += [f"{self.ind(lv)}}} else {{", *self.block(s.other, lv + 1)]
-        return out + [f"{self.ind(lv)}}}"]
-
     def s_ForRange(self, s, lv):
         v = self.var(s.var)
         return [f"{self.ind(lv)}for (long {v} = {self.expr(s.start)}; {v} < {self.expr(s.stop)}; {v}++) {{",
@@ -254,17 +265,11 @@ class JavaRenderer(Renderer):
         return [f"{self.ind(lv)}for (long {self.var(s.var)} : {self.expr(s.items)}) {{",
                 *self.block(s.body, lv + 1), f"{self.ind(lv)}}}"]
 
-    def s_While(self, s, lv):
-        return [f"{self.ind(lv)}while {self.expr(s.cond)} {{", *self.block(s.body, lv + 1), f"{self.ind(lv)}}}"]
-
     def s_Append(self, s, lv):
         return [f"{self.ind(lv)}{self.var(s.list)}.add({self.expr(s.value)});"]
 
     def s_MapAdd(self, s, lv):
         return [f"{self.ind(lv)}{self.var(s.map)}.merge({self.expr(s.key)}, {self.expr(s.delta)}, Long::sum);"]
-
-    def s_Return(self, s, lv):
-        return [f"{self.ind(lv)}return {self.expr(s.value)};"]
 
     def s_Print(self, s, lv):
         v = self.expr(s.value)
@@ -322,11 +327,6 @@ class JavaScriptRenderer(Renderer):
 
     def s_Let(self, s, lv):
         return [self.ind(lv) + self.decl(s)]
-
-    s_Assign = JavaRenderer.s_Assign
-    s_If = JavaRenderer.s_If
-    s_While = JavaRenderer.s_While
-    s_Return = JavaRenderer.s_Return
 
     def s_ForRange(self, s, lv):
         v = self.var(s.var)
@@ -442,11 +442,6 @@ class CSharpRenderer(Renderer):
     def s_Let(self, s, lv):
         return [f"{self.ind(lv)}{self.TYPES[s.type]} {self.var(s.name)} = {self.expr(s.value)};"]
 
-    s_Assign = JavaRenderer.s_Assign
-    s_If = JavaRenderer.s_If
-    s_While = JavaRenderer.s_While
-    s_Return = JavaRenderer.s_Return
-
     def s_ForRange(self, s, lv):
         v = self.var(s.var)
         return [f"{self.ind(lv)}for (long {v} = {self.expr(s.start)}; {v} < {self.expr(s.stop)}; {v}++)",
@@ -493,6 +488,8 @@ class CSharpRenderer(Renderer):
 class GoRenderer(Renderer):
     lang = "go"
     indent_unit = "\t"
+    while_keyword = "for"
+    end = ""
     TYPES = {INT: "int64", STR: "string", LIST: "[]int64", MAP: "map[string]int64", ir.BOOL: "bool"}
 
     def __init__(self, program):
@@ -532,15 +529,6 @@ class GoRenderer(Renderer):
             value = f"int64({value})"
         return [f"{self.ind(lv)}{self.var(s.name)} := {value}"]
 
-    def s_Assign(self, s, lv):
-        return [f"{self.ind(lv)}{self.var(s.name)} = {self.expr(s.value)}"]
-
-    def s_If(self, s, lv):
-        out = [f"{self.ind(lv)}if {self.expr(s.cond)} {{", *self.block(s.then, lv + 1)]
-        if s.other:
-            out += [f"{self.ind(lv)}}} else {{", *self.block(s.other, lv + 1)]
-        return out + [f"{self.ind(lv)}}}"]
-
     def s_ForRange(self, s, lv):
         v = self.var(s.var)
         return [f"{self.ind(lv)}for {v} := int64({self.expr(s.start)}); {v} < {self.expr(s.stop)}; {v}++ {{",
@@ -550,18 +538,12 @@ class GoRenderer(Renderer):
         return [f"{self.ind(lv)}for _, {self.var(s.var)} := range {self.expr(s.items)} {{",
                 *self.block(s.body, lv + 1), f"{self.ind(lv)}}}"]
 
-    def s_While(self, s, lv):
-        return [f"{self.ind(lv)}for {self.expr(s.cond)} {{", *self.block(s.body, lv + 1), f"{self.ind(lv)}}}"]
-
     def s_Append(self, s, lv):
         v = self.var(s.list)
         return [f"{self.ind(lv)}{v} = append({v}, {self.expr(s.value)})"]
 
     def s_MapAdd(self, s, lv):
         return [f"{self.ind(lv)}{self.var(s.map)}[{self.expr(s.key)}] += {self.expr(s.delta)}"]
-
-    def s_Return(self, s, lv):
-        return [f"{self.ind(lv)}return {self.expr(s.value)}"]
 
     def s_Print(self, s, lv):
         v = self.expr(s.value)
@@ -657,15 +639,6 @@ class RustRenderer(Renderer):
     def s_Let(self, s, lv):
         return [f"{self.ind(lv)}let mut {s.name}: {self.TYPES[s.type]} = {self.expr(s.value)};"]
 
-    def s_Assign(self, s, lv):
-        return [f"{self.ind(lv)}{s.name} = {self.expr(s.value)};"]
-
-    def s_If(self, s, lv):
-        out = [f"{self.ind(lv)}if {self.expr(s.cond)} {{", *self.block(s.then, lv + 1)]
-        if s.other:
-            out += [f"{self.ind(lv)}}} else {{", *self.block(s.other, lv + 1)]
-        return out + [f"{self.ind(lv)}}}"]
-
     def s_ForRange(self, s, lv):
         return [f"{self.ind(lv)}for {s.var} in {self.expr(s.start)}..{self.expr(s.stop)} {{",
                 *self.block(s.body, lv + 1), f"{self.ind(lv)}}}"]
@@ -674,17 +647,11 @@ class RustRenderer(Renderer):
         return [f"{self.ind(lv)}for &{s.var} in {self.expr(s.items)}.iter() {{",
                 *self.block(s.body, lv + 1), f"{self.ind(lv)}}}"]
 
-    def s_While(self, s, lv):
-        return [f"{self.ind(lv)}while {self.expr(s.cond)} {{", *self.block(s.body, lv + 1), f"{self.ind(lv)}}}"]
-
     def s_Append(self, s, lv):
         return [f"{self.ind(lv)}{s.list}.push({self.expr(s.value)});"]
 
     def s_MapAdd(self, s, lv):
         return [f"{self.ind(lv)}*{s.map}.entry({self.expr(s.key)}).or_insert(0) += {self.expr(s.delta)};"]
-
-    def s_Return(self, s, lv):
-        return [f"{self.ind(lv)}return {self.expr(s.value)};"]
 
     def s_Print(self, s, lv):
         v = self.expr(s.value)
