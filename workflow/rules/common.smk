@@ -6,6 +6,7 @@ import json
 from snakemake.utils import validate
 
 from codescale.configuration import check_config
+from codescale.corpus.documents import shard_names
 from codescale.experiments.grid import allocation_runs, expand_runs, run_id, run_spec
 from codescale.provenance import code_hash
 from codescale.sources.fetch import local_fingerprint
@@ -15,7 +16,7 @@ check_config(config)
 
 LANGUAGES = config["languages"]
 SOURCES = {n: s for n, s in config["sources"].items() if set(s["langs"]) & set(LANGUAGES)}
-SHARDS = [f"part{i:03d}" for i in range(config["corpus"]["shards"])]
+SHARDS = shard_names(config["corpus"]["shards"])
 RUNS = {r.run: r for r in expand_runs(config)}
 ALLOCATION_RUNS = {r.run: r for r in allocation_runs(config)}
 BUDGETS = config["allocation"]["budgets"]

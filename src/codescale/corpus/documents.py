@@ -32,6 +32,3 @@ def shard_of(doc: str, n_shards: int) -> int:
 def shard_names(n_shards: int) -> list[str]:
     return [f"part{i:03d}" for i in range(n_shards)]
 
-
-def empty_table(schema: pa.Schema = SCHEMA) -> pa.Table:
-    return schema.empty_table()

@@ -74,23 +74,12 @@ class Logic(Expr):
     type: str = BOOL
 
 
-@dataclass(frozen=True)
-class Not(Expr):
-    value: Expr
-    type: str = BOOL
-
 
 @dataclass(frozen=True)
 class Len(Expr):
     value: Expr         # list or str
     type: str = INT
 
-
-@dataclass(frozen=True)
-class Index(Expr):
-    value: Expr         # list; index guaranteed in range by the generator
-    index: Expr
-    type: str = INT
 
 
 @dataclass(frozen=True)
@@ -118,12 +107,6 @@ class ListLit(Expr):
     values: tuple[int, ...]
     type: str = LIST
 
-
-@dataclass(frozen=True)
-class MapGet(Expr):
-    map: Expr
-    key: Expr
-    type: str = INT     # 0 when absent
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ def quote(s: str) -> str:
 class Renderer:
     lang = ""
     indent_unit = "    "
-    true_and, true_or, true_not = "&&", "||", "!"
+    true_and, true_or = "&&", "||"
 
     def __init__(self, program: ir.Program):
         self.program = program
@@ -80,9 +80,6 @@ class Renderer:
         op = self.true_and if e.op == "and" else self.true_or
         return f"({self.expr(e.left)} {op} {self.expr(e.right)})"
 
-    def e_Not(self, e):
-        return f"{self.true_not}({self.expr(e.value)})"
-
     def e_Cond(self, e):
         return f"({self.expr(e.cond)} ? {self.expr(e.then)} : {self.expr(e.other)})"
 
@@ -125,17 +122,13 @@ class Renderer:
         return [f"{self.ind(lv)}{self.while_keyword} {self.expr(s.cond)} {{", *self.block(s.body, lv + 1),
                 f"{self.ind(lv)}}}"]
 
-    def format_value(self, e) -> str:
-        """Expression text for printing ``e`` in the fixed output format."""
-        return self.expr(e)
-
     def render(self) -> str:
         raise NotImplementedError
 
 
 class PythonRenderer(Renderer):
     lang = "python"
-    true_and, true_or, true_not = "and", "or", "not "
+    true_and, true_or = "and", "or"
     TYPES = {INT: "int", STR: "str", LIST: "list[int]", MAP: "dict[str, int]", ir.BOOL: "bool"}
 
     def var(self, name):
@@ -159,8 +152,6 @@ class PythonRenderer(Renderer):
     def e_CharAt(self, e):
         return f"{self.expr(e.value)}[{self.expr(e.index)}]"
 
-    def e_Index(self, e):
-        return f"{self.expr(e.value)}[{self.expr(e.index)}]"
 
     def e_ToStr(self, e):
         return f"str({self.expr(e.value)})"
@@ -171,8 +162,6 @@ class PythonRenderer(Renderer):
     def e_EmptyMap(self, e):
         return "{}"
 
-    def e_MapGet(self, e):
-        return f"{self.expr(e.map)}.get({self.expr(e.key)}, 0)"
 
     def s_Let(self, s, lv):
         return [f"{self.ind(lv)}{s.name}: {self.TYPES[s.type]} = {self.expr(s.value)}"]
@@ -238,8 +227,6 @@ class JavaRenderer(Renderer):
     def e_CharAt(self, e):
         return f"String.valueOf({self.expr(e.value)}.charAt((int) {self.expr(e.index)}))"
 
-    def e_Index(self, e):
-        return f"{self.expr(e.value)}.get((int) {self.expr(e.index)})"
 
     def e_ToStr(self, e):
         return f"Long.toString({self.expr(e.value)})"
@@ -250,8 +237,6 @@ class JavaRenderer(Renderer):
     def e_EmptyMap(self, e):
         return "new TreeMap<>()"
 
-    def e_MapGet(self, e):
-        return f"{self.expr(e.map)}.getOrDefault({self.expr(e.key)}, 0L)"
 
     def s_Let(self, s, lv):
         return [f"{self.ind(lv)}{self.TYPES[s.type]} {self.var(s.name)} = {self.expr(s.value)};"]
@@ -307,8 +292,6 @@ class JavaScriptRenderer(Renderer):
     def e_CharAt(self, e):
         return f"{self.expr(e.value)}.charAt({self.expr(e.index)})"
 
-    def e_Index(self, e):
-        return f"{self.expr(e.value)}[{self.expr(e.index)}]"
 
     def e_ToStr(self, e):
         return f"String({self.expr(e.value)})"
@@ -319,8 +302,6 @@ class JavaScriptRenderer(Renderer):
     def e_EmptyMap(self, e):
         return "new Map()"
 
-    def e_MapGet(self, e):
-        return f"({self.expr(e.map)}.get({self.expr(e.key)}) ?? 0)"
 
     def decl(self, s) -> str:
         return f"let {self.var(s.name)} = {self.expr(s.value)};"
@@ -368,6 +349,7 @@ class JavaScriptRenderer(Renderer):
         return out
 
     indent_unit = "  "
+    main_returns = ""
 
     def render(self):
         out = ['"use strict";', ""]
@@ -375,7 +357,7 @@ class JavaScriptRenderer(Renderer):
             out += [self.signature(f) + " {", *self.block(f.body, 1), "}", ""]
         main = self.block(self.program.main, 1)
         out += self.helper_text()
-        out += [self.signature(ir.Function("main", (), INT, ())).split(":")[0] + " {", *main, "}", "", "main();", ""]
+        out += [f"function main(){self.main_returns} {{", *main, "}", "", "main();", ""]
         return "\n".join(out)
 
 
@@ -404,9 +386,10 @@ class TypeScriptRenderer(JavaScriptRenderer):
                     '  return "{" + keys.map((k) => `${k}: ${map.get(k)}`).join(", ") + "}";', "}", ""]
         return out
 
+    main_returns = ": void"
+
     def render(self):
-        return super().render().replace('"use strict";\n\n', "").replace(
-            "function main() {", "function main(): void {")
+        return super().render().replace('"use strict";\n\n', "")
 
 
 class CSharpRenderer(Renderer):
@@ -423,8 +406,6 @@ class CSharpRenderer(Renderer):
     def e_CharAt(self, e):
         return f"{self.expr(e.value)}[(int) {self.expr(e.index)}].ToString()"
 
-    def e_Index(self, e):
-        return f"{self.expr(e.value)}[(int) {self.expr(e.index)}]"
 
     def e_ToStr(self, e):
         return f"{self.expr(e.value)}.ToString()"
@@ -435,9 +416,6 @@ class CSharpRenderer(Renderer):
     def e_EmptyMap(self, e):
         return "new SortedDictionary<string, long>(StringComparer.Ordinal)"
 
-    def e_MapGet(self, e):
-        self.helpers.add("GetOrZero")
-        return f"GetOrZero({self.expr(e.map)}, {self.expr(e.key)})"
 
     def s_Let(self, s, lv):
         return [f"{self.ind(lv)}{self.TYPES[s.type]} {self.var(s.name)} = {self.expr(s.value)};"]
@@ -477,9 +455,6 @@ class CSharpRenderer(Renderer):
             body += ["    static void AddTo(SortedDictionary<string, long> map, string key, long delta)",
                      "    {", "        long current;", "        map.TryGetValue(key, out current);",
                      "        map[key] = current + delta;", "    }", ""]
-        if "GetOrZero" in self.helpers:
-            body += ["    static long GetOrZero(SortedDictionary<string, long> map, string key)", "    {",
-                     "        long value;", "        return map.TryGetValue(key, out value) ? value : 0;", "    }", ""]
         return "\n".join(["using System;", "using System.Collections.Generic;", "using System.Linq;", "",
                           "public static class Program", "{", *body, "    public static void Main()", "    {",
                           *main, "    }", "}", ""])
@@ -507,8 +482,6 @@ class GoRenderer(Renderer):
     def e_CharAt(self, e):
         return f"string({self.expr(e.value)}[{self.expr(e.index)}])"
 
-    def e_Index(self, e):
-        return f"{self.expr(e.value)}[{self.expr(e.index)}]"
 
     def e_ToStr(self, e):
         self.imports.add("strconv")
@@ -520,8 +493,6 @@ class GoRenderer(Renderer):
     def e_EmptyMap(self, e):
         return "map[string]int64{}"
 
-    def e_MapGet(self, e):
-        return f"{self.expr(e.map)}[{self.expr(e.key)}]"
 
     def s_Let(self, s, lv):
         value = self.expr(s.value)
@@ -610,8 +581,6 @@ class RustRenderer(Renderer):
     def e_CharAt(self, e):
         return f"{self.expr(e.value)}[({self.expr(e.index)}) as usize..({self.expr(e.index)} + 1) as usize].to_string()"
 
-    def e_Index(self, e):
-        return f"{self.expr(e.value)}[({self.expr(e.index)}) as usize]"
 
     def e_ToStr(self, e):
         return f"({self.expr(e.value)}).to_string()"
@@ -622,8 +591,6 @@ class RustRenderer(Renderer):
     def e_EmptyMap(self, e):
         return "BTreeMap::new()"
 
-    def e_MapGet(self, e):
-        return f"*{self.expr(e.map)}.get(&{self.expr(e.key)}).unwrap_or(&0)"
 
     def arg(self, a):
         if a.type in (LIST, STR, MAP):

@@ -55,3 +55,21 @@ def test_organizations():
     assert any(d["content"].startswith("Translate the following Python code to Go.") for d in prompt)
     direct = organize(pairs, "direct", 0).to_pylist()
     assert {d["content"] for d in direct} == {"print(1)\n\npackage main", "package main\n\nprint(1)"}
+
+
+def test_user_supplied_pairs(tmp_path):
+    import json
+
+    import pytest
+
+    from codescale.synth.parallel import PAIR_COLUMNS, read_user_pairs
+
+    good = tmp_path / "pairs.jsonl"
+    good.write_text(json.dumps({"pair_id": "a", "src_lang": "python", "tgt_lang": "go",
+                                "src": "print(1)", "tgt": "package main"}) + "\n")
+    frame = read_user_pairs(str(good))
+    assert list(frame.columns) == PAIR_COLUMNS and frame.expected_output.isna().all()
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"pair_id": "a", "src": "x"}) + "\n")
+    with pytest.raises(ValueError, match="bad.jsonl.*src_lang"):
+        read_user_pairs(str(bad))
