@@ -28,7 +28,7 @@ def check_config(config: dict) -> None:
         if m["hidden"] % m["heads"]:
             problems.append(f"models.{name}: hidden {m['hidden']} is not divisible by heads {m['heads']}")
     exp = config["experiments"]
-    refs = [(f"experiments.{fam}.models", m) for fam in ("scaling", "mixtures") if fam in exp
+    refs = [(f"experiments.{fam}.models", m) for fam in ("scaling", "mixtures", "strategy") if fam in exp
             for m in exp[fam]["models"]]
     refs += [(f"allocation.budgets.{b}.model", v["model"])
              for b, v in config["allocation"]["budgets"].items()]
@@ -45,9 +45,28 @@ def check_config(config: dict) -> None:
                             "the law has 5 parameters, so at least 5 are needed")
     else:
         problems.append("experiments.scaling: required (the laws and the allocation are fitted on it)")
-    batch = config["train"]["batch"]
-    if batch["global"] % batch["micro"]:
-        problems.append(f"train.batch: global {batch['global']} is not a multiple of micro {batch['micro']}")
+    batches = [("train.batch", config["train"]["batch"])]
+    if "batch" in exp.get("strategy", {}):
+        batches.append(("experiments.strategy.batch", exp["strategy"]["batch"]))
+    for key, batch in batches:
+        if batch["global"] % batch["micro"]:
+            problems.append(f"{key}: global {batch['global']} is not a multiple of micro {batch['micro']}")
+    synth = config.get("synth")
+    if synth and synth["functions"]["min"] > synth["functions"]["max"]:
+        problems.append(f"synth.functions: min {synth['functions']['min']} > max {synth['functions']['max']}")
+    if "strategy" in exp:
+        if not synth:
+            problems.append("experiments.strategy: needs `synth` (the parallel corpus it trains on)")
+        else:
+            for org in exp["strategy"]["organizations"]:
+                if org not in synth["organizations"]:
+                    problems.append(f"experiments.strategy.organizations: {org!r} is not in synth.organizations")
+    if "translation" in config["evaluate"] and not synth:
+        problems.append("evaluate.translation: needs `synth` (the held-out parallel set)")
+    for task in ("translation", "humaneval", "multipl_e"):
+        for fam in config["evaluate"].get(task, {}).get("families", []):
+            if fam != "allocation" and fam not in exp:
+                problems.append(f"evaluate.{task}.families: {fam!r} is not a configured experiment family")
     a = config["allocation"]
     if a["min_share"] * len(langs) > 1 or a["max_share"] * len(langs) < 1:
         problems.append(f"allocation: shares [{a['min_share']}, {a['max_share']}] are infeasible "

@@ -39,6 +39,11 @@ def test_misspelt_threshold_is_rejected(config):
     (lambda c: c["sources"].pop("jdk"), "'java' has no source"),
     (lambda c: c["allocation"].update(max_share=0.1), "infeasible"),
     (lambda c: c["experiments"]["scaling"].update(tokens=[1000]), "at least 5"),
+    (lambda c: c["synth"].update(organizations=["shuffled"]), r"strategy.organizations: 'pairing' is not in synth"),
+    (lambda c: c.pop("synth"), r"experiments.strategy: needs `synth`"),
+    (lambda c: c["experiments"].pop("strategy"), r"evaluate.translation.families: 'strategy' is not a configured"),
+    (lambda c: c["experiments"]["strategy"]["batch"].update(micro=3), "strategy.batch: global 2"),
+    (lambda c: c["synth"]["functions"].update(min=3), "synth.functions: min 3 > max 2"),
 ])
 def test_cross_checks_name_the_key(config, mutate, message):
     config = copy.deepcopy(config)

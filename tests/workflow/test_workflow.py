@@ -56,9 +56,24 @@ def test_smoke_run_produces_every_artifact(smoke_run):
     workdir, _ = smoke_run
     res = workdir / "results"
     summary = pd.read_parquet(res / "eval/summary.parquet")
-    assert set(summary.family) == {"scaling", "mixtures", "allocation"}
-    assert set(summary.lang_or_direction) == {"python", "javascript"}
+    assert set(summary.family) == {"scaling", "mixtures", "strategy", "allocation"}
+    valid = summary[summary.task == "valid_loss"]
+    assert set(valid.lang_or_direction) == {"python", "javascript"}
     assert summary[summary.metric == "loss"].value.between(0, 20).all()
+    # Strategy runs: translation per direction (seen: Python↔X) and HumanEval, from the sandbox.
+    tr = summary[summary.task == "translation"]
+    assert set(tr.run) == {"strategy-shuffled-s1-t1024", "strategy-pairing-s1-t1024"}
+    assert set(zip(tr.lang_or_direction, tr.direction_kind)) == {("python->javascript", "seen"),
+                                                                 ("javascript->python", "seen")}
+    assert {"loss", "bleu", "pass@1", "items"} <= set(tr.metric)
+    assert tr[tr.metric == "pass@1"].value.between(0, 1).all()
+    he = summary[summary.task == "humaneval"]
+    assert set(he.metric) >= {"pass@1", "problems"} and (he[he.metric == "problems"].value == 3).all()
+    task = json.loads((res / "eval/strategy-pairing-s1-t1024/tasks/translation.json").read_text())
+    assert task["format"] == "pairing" and task["window"] == 64
+    assert json.loads((res / "eval/strategy-shuffled-s1-t1024/tasks/translation.json").read_text())["format"] == "prompt"
+    spec = json.loads((res / "runs/strategy-pairing-s1-t1024/spec.json").read_text())
+    assert spec["blend"]["prefixes"][0] == "parallel_pairing/train" and spec["model"]["seq"] == 64
     laws = json.loads((res / "laws/language_laws.json").read_text())
     assert set(laws) == {"python", "javascript"}
     assert all(len(fit["points"]) == 6 for fit in laws.values())

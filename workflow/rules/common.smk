@@ -85,6 +85,12 @@ def get_token_dirs(wildcards=None):
     return [f"results/tokens/{l}" for l in LANGUAGES]
 
 
+def get_run_token_dirs(wildcards):
+    """Every language's tokens (validation) plus the parallel datasets the run's blend reads."""
+    parallel = [d for d, _ in _run(wildcards).weights if d.startswith("parallel_")]
+    return get_token_dirs() + [f"results/tokens/{d}" for d in parallel]
+
+
 def _run(wildcards):
     return RUNS.get(wildcards.run) or ALLOCATION_RUNS[wildcards.run]
 
@@ -140,6 +146,44 @@ def get_budget_spec_files(wildcards):
 
 def get_all_runs():
     return list(RUNS) + list(ALLOCATION_RUNS)
+
+
+TASKS = ("translation", "humaneval", "multipl_e")
+
+
+def _run_tasks(run):
+    """The checkpoint-based tasks configured for ``run``'s family, with their settings."""
+    tasks = {}
+    for task in TASKS:
+        cfg = config["evaluate"].get(task)
+        if cfg and run.family in cfg["families"]:
+            cfg = {k: v for k, v in cfg.items() if k != "families"}
+            if task == "translation" and run.family == "strategy" and run.mixture != "shuffled":
+                cfg["format"] = run.mixture  # a pair-trained run is prompted in its own format
+            tasks[task] = cfg
+    return tasks
+
+
+def get_task_runs():
+    return [r for r in get_all_runs() if _run_tasks(RUNS.get(r) or ALLOCATION_RUNS[r])]
+
+
+def get_run_tasks(wildcards):
+    return _run_tasks(_run(wildcards))
+
+
+def get_run_task_inputs(wildcards):
+    tasks = _run_tasks(_run(wildcards))
+    inputs = {}
+    if "translation" in tasks:
+        inputs["corpus"] = "results/synth/corpus"
+    if "multipl_e" in tasks:
+        inputs["multipl_e"] = sorted(tasks["multipl_e"]["files"].values())
+    return inputs
+
+
+def get_task_dirs(wildcards=None):
+    return [f"results/eval/{r}/tasks" for r in get_task_runs()]
 
 
 def get_final_outputs():

@@ -1,8 +1,35 @@
+rule evaluate_run:
+    """Translation (loss, greedy BLEU and pass@1 for every direction), HumanEval and MultiPL-E of
+    one run's final checkpoint, with the model loaded once; generated code runs in the sandbox."""
+    input:
+        unpack(get_run_task_inputs),
+        spec="results/runs/{run}/spec.json",
+        checkpoint="results/runs/{run}/checkpoint",
+        tokenizer="results/tokenizer/tokenizer.json",
+    output:
+        directory("results/eval/{run}/tasks"),
+    params:
+        tasks=get_run_tasks,
+        toolchains=get_toolchain_availability(),
+        code=get_code_hash("evaluate", "train", "sandbox", "synth/organize.py", "curate/syntax.py"),
+    threads: 2  # generated programs are compiled and run in parallel
+    resources:
+        mem_mb=4000,
+    log:
+        "logs/evaluate_run/{run}.log",
+    cache: "omit-software"
+    conda:
+        "../../envs/codescale.yaml"
+    script:
+        "../scripts/evaluate_run.py"
+
+
 rule summarize_evaluation:
     """The tidy table every later stage and figure reads."""
     input:
         specs=get_spec_files(get_all_runs()),
         evals=get_eval_files(get_all_runs()),
+        tasks=get_task_dirs(),
     output:
         "results/eval/summary.parquet",
     params:

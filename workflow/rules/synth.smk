@@ -6,6 +6,7 @@ rule synthesize_parallel_corpus:
     params:
         programs=config["synth"]["programs"],
         seed=config["synth"]["seed"],
+        functions=config["synth"]["functions"],
         eval_fraction=config["synth"]["eval_fraction"],
         languages=LANGUAGES,
         toolchains=get_toolchain_availability(),

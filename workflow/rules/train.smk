@@ -24,7 +24,7 @@ rule train_model:
     input:
         spec="results/runs/{run}/spec.json",
         manifest="results/tokens/manifest.json",
-        datasets=get_token_dirs(),
+        datasets=get_run_token_dirs,
     output:
         metrics="results/runs/{run}/metrics.jsonl",
         checkpoint=directory("results/runs/{run}/checkpoint"),

@@ -9,5 +9,6 @@ from codescale.synth.corpus import write_parallel_corpus  # noqa: E402
 p = snakemake.params  # noqa: F821
 report = write_parallel_corpus(snakemake.output[0], programs=p.programs, seed=p.seed,  # noqa: F821
                                eval_fraction=p.eval_fraction, languages=tuple(p.languages),
-                               workers=snakemake.threads)  # noqa: F821
+                               workers=snakemake.threads,  # noqa: F821
+                               functions=(p.functions["min"], p.functions["max"]))
 print(json.dumps(report, indent=2), file=sys.stderr)

@@ -1,5 +1,7 @@
 """``eval/summary.parquet``: one row per (run, task, language or direction, metric), with the
-run's family, model, parameter count, tokens and mixture, as DESIGN.md specifies."""
+run's family, model, parameter count, tokens and mixture, as DESIGN.md specifies, plus
+``direction_kind``: ``seen`` (Python↔X, in the training pairs) or ``unseen`` for translation rows,
+empty otherwise."""
 
 from __future__ import annotations
 
@@ -11,23 +13,27 @@ import pandas as pd
 from codescale.train.shape import ModelShape
 
 COLUMNS = ["run", "family", "model", "params", "tokens", "mixture", "task", "lang_or_direction",
-           "metric", "value"]
+           "direction_kind", "metric", "value"]
 
 
 def summary_rows(spec: dict, task: str, result: dict) -> list[dict]:
     params = ModelShape.from_spec(spec["model"]).non_embedding_params()
     rows = []
     for key, metrics in sorted(result["results"].items()):
+        metrics = dict(metrics)
+        kind = metrics.pop("kind", "")
         for metric, value in sorted(metrics.items()):
             rows.append({"run": spec["run"], "family": spec["family"], "model": spec["model_name"],
                          "params": params, "tokens": spec["tokens"], "mixture": spec["mixture"],
-                         "task": task, "lang_or_direction": key, "metric": metric,
+                         "task": task, "lang_or_direction": key, "direction_kind": kind, "metric": metric,
                          "value": float(value)})
     return rows
 
 
-def build_summary(spec_files: list[str | Path], eval_files: list[str | Path]) -> pd.DataFrame:
-    """Join each ``eval/{run}/{task}.json`` with ``runs/{run}/spec.json``."""
+def build_summary(spec_files: list[str | Path], eval_files: list[str | Path],
+                  task_dirs: list[str | Path] = ()) -> pd.DataFrame:
+    """Join each ``eval/{run}/{task}.json`` and ``eval/{run}/tasks/*.json`` with ``runs/{run}/spec.json``."""
+    eval_files = list(eval_files) + [f for d in task_dirs for f in sorted(Path(d).glob("*.json"))]
     specs = {}
     for f in spec_files:
         spec = json.loads(Path(f).read_text())

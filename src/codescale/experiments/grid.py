@@ -33,6 +33,8 @@ class Run:
     model: str
     tokens: int
     weights: tuple[tuple[str, float], ...]  # (dataset, weight); empty when read from allocation
+    seq: int | None = None      # family override of train.seq (strategy: a pair must fit a sequence)
+    batch: tuple[int, int] | None = None  # family override of train.batch (global, micro)
 
     def blend(self) -> dict:
         names = [d for d, _ in self.weights]
@@ -75,10 +77,31 @@ def expand_runs(config: dict) -> list[Run]:
                 for tokens in mixtures["tokens"]:
                     runs.append(Run(run_id("mixtures", f"mix{i:02d}", model, tokens), "mixtures",
                                     f"mix{i:02d}", model, int(tokens), tuple(mix.items())))
+    strategy = exp.get("strategy")
+    if strategy:
+        runs.extend(strategy_runs(strategy, languages))
     ids = [r.run for r in runs]
     dupes = sorted({r for r in ids if ids.count(r) > 1})
     if dupes:
         raise ValueError(f"experiments: duplicate run ids {dupes}")
+    return runs
+
+
+def strategy_runs(strategy: dict, languages: list[str]) -> list[Run]:
+    """One run per (data organization, model, budget): the organization's parallel dataset takes
+    ``parallel_share`` of the tokens and the languages' own code shares the rest equally, so the
+    runs differ only in how the same parallel programs are laid out."""
+    share = strategy["parallel_share"]
+    rest = (1.0 - share) / len(languages)
+    batch = strategy.get("batch")
+    runs = []
+    for org in strategy["organizations"]:
+        weights = ((f"parallel_{org}", share), *((lang, rest) for lang in languages if rest > 0))
+        for model in strategy["models"]:
+            for tokens in strategy["tokens"]:
+                runs.append(Run(run_id("strategy", org, model, tokens), "strategy", org, model, int(tokens),
+                                weights, seq=strategy.get("seq"),
+                                batch=(batch["global"], batch["micro"]) if batch else None))
     return runs
 
 
@@ -98,7 +121,8 @@ def run_spec(run: Run, config: dict, weights: dict[str, float] | None = None) ->
     """The JSON spec of ``run``; ``weights`` overrides the blend (optimized allocation runs)."""
     train = config["train"]
     model = dict(config["models"][run.model])
-    model.update(vocab=config["tokenizer"]["vocab_size"], seq=train["seq"])
+    model.update(vocab=config["tokenizer"]["vocab_size"], seq=run.seq or train["seq"])
+    batch = {"global": run.batch[0], "micro": run.batch[1]} if run.batch else dict(train["batch"])
     pairs = list(weights.items()) if weights is not None else list(run.weights)
     pairs = [(d, w) for d, w in pairs if w > 0]
     total = sum(w for _, w in pairs)
@@ -111,7 +135,7 @@ def run_spec(run: Run, config: dict, weights: dict[str, float] | None = None) ->
         "tokens": run.tokens,
         "blend": {"prefixes": [f"{d}/train" for d, _ in pairs],
                   "weights": [round(w / total, 6) for _, w in pairs]},
-        "batch": dict(train["batch"]),
+        "batch": batch,
         "schedule": dict(train["schedule"]),
         "optimizer": dict(train["optimizer"]),
         "precision": train["precision"],

@@ -14,9 +14,9 @@ from codescale.synth.verify import verify_programs
 
 
 def write_parallel_corpus(out_dir: str | Path, *, programs: int, seed: int, eval_fraction: float,
-                          languages: tuple[str, ...], workers: int) -> dict:
+                          languages: tuple[str, ...], workers: int, functions: tuple[int, int] = (2, 4)) -> dict:
     seeds = [seed * 1_000_003 + i for i in range(programs)]
-    records, report = verify_programs(seeds, languages, workers=workers)
+    records, report = verify_programs(seeds, languages, workers=workers, functions=functions)
     train, evaluation = build_pairs(records, list(languages), eval_fraction)
     sizes = [len(r["sources"]["python"].splitlines()) for r in records]
     report.update({

@@ -199,10 +199,14 @@ def _args_for(rng: random.Random, fn: Function) -> tuple:
     return tuple(args)
 
 
-def generate_program(seed: int) -> Program:
+def generate_program(seed: int, functions: tuple[int, int] = (2, 4)) -> Program:
+    """The program of ``seed`` with between ``functions[0]`` and ``functions[1]`` functions."""
+    lo, hi = functions
+    if not 1 <= lo <= hi:
+        raise ValueError(f"functions: need 1 <= min <= max, got {functions}")
     rng = random.Random(seed)
     names = _Names(rng)
-    functions = [rng.choice(SKELETONS)(rng, names) for _ in range(rng.randint(2, 4))]
+    functions = [rng.choice(SKELETONS)(rng, names) for _ in range(rng.randint(lo, hi))]
     main = []
     for fn in functions:
         for _ in range(rng.randint(1, 2)):

@@ -19,8 +19,9 @@ from codescale.synth.render import LANGUAGES, render
 LIMITS = Limits(time_s=30.0, memory_mb=1024, processes=512, output_bytes=1 << 16)
 
 
-def verify_seed(seed: int, languages: tuple[str, ...], runnable: dict[str, str]) -> dict:
-    program = generate_program(seed)
+def verify_seed(seed: int, languages: tuple[str, ...], runnable: dict[str, str],
+                functions: tuple[int, int] = (2, 4)) -> dict:
+    program = generate_program(seed, functions)
     structure = program.structure()
     record = {"seed": seed, "structure": hashlib.sha1(structure.encode()).hexdigest()[:16],
               "functions": len(program.functions), "sources": {}, "outputs": {}, "status": {},
@@ -44,14 +45,14 @@ def verify_seed(seed: int, languages: tuple[str, ...], runnable: dict[str, str])
     return record
 
 
-def verify_programs(seeds: list[int], languages: tuple[str, ...] = LANGUAGES, workers: int | None = None
-                    ) -> tuple[list[dict], dict]:
+def verify_programs(seeds: list[int], languages: tuple[str, ...] = LANGUAGES, workers: int | None = None,
+                    functions: tuple[int, int] = (2, 4)) -> tuple[list[dict], dict]:
     """Verify ``seeds`` in parallel (the work is in sandboxed subprocesses, so threads suffice)."""
     runnable = availability()
     workers = workers or os.cpu_count() or 1
     start = time.perf_counter()
     with ThreadPoolExecutor(workers) as pool:
-        records = list(track(pool.map(lambda s: verify_seed(s, languages, runnable), seeds),
+        records = list(track(pool.map(lambda s: verify_seed(s, languages, runnable, functions), seeds),
                              "verify programs", total=len(seeds), unit="prog"))
     elapsed = time.perf_counter() - start
     failures: Counter = Counter()

@@ -1,12 +1,13 @@
 """CPU compatibility for Megatron-Core 0.16 (the only place codescale touches its internals).
 
-Megatron-Core assumes CUDA in three places that a CPU forward/backward reaches:
+Megatron-Core assumes CUDA in four places that a CPU forward/backward or generation reaches:
 
 1. ``GlobalMemoryBuffer.get_tensor`` allocates with ``device=torch.cuda.current_device()``;
 2. ``CudaRNGStatesTracker.add``/``fork`` save and restore CUDA RNG states;
-3. ``RotaryEmbedding.get_emb`` moves ``inv_freq`` to ``torch.cuda.current_device()``.
+3. ``RotaryEmbedding.get_emb`` moves ``inv_freq`` to ``torch.cuda.current_device()``;
+4. ``Attention._allocate_memory`` puts the KV cache of static-batch inference on that device.
 
-:func:`install` is a no-op when CUDA is available. Otherwise it wraps (1) and (3) so that
+:func:`install` is a no-op when CUDA is available. Otherwise it wraps (1), (3) and (4) so that
 ``torch.cuda.current_device()`` answers ``"cpu"`` during those calls only, and installs a tracker
 that forks the CPU generator's state instead of CUDA's (2). ``tests/unit/train/test_megatron_cpu.py``
 checks that these internals still look as assumed, so an upgrade that changes them fails loudly.
@@ -82,11 +83,13 @@ def install(seed: int) -> None:
         return
     from megatron.core.models.common.embeddings.rotary_pos_embedding import RotaryEmbedding
     from megatron.core.tensor_parallel import random as mrandom
+    from megatron.core.transformer.attention import Attention
     from megatron.core.utils import GlobalMemoryBuffer
 
     if not _INSTALLED:
         GlobalMemoryBuffer.get_tensor = _on_cpu(GlobalMemoryBuffer.get_tensor)
         RotaryEmbedding.get_emb = _on_cpu(RotaryEmbedding.get_emb)
+        Attention._allocate_memory = _on_cpu(Attention._allocate_memory)
         _INSTALLED = True
     tracker = _cpu_tracker_class()()
     tracker.add(mrandom._MODEL_PARALLEL_RNG_TRACKER_NAME, seed + 2718)

@@ -32,6 +32,21 @@ def test_embedded_grid():
     assert spec["model"]["vocab"] == CONFIG["tokenizer"]["vocab_size"]
 
 
+def test_strategy_runs_compare_organizations_on_the_same_blend():
+    runs = [r for r in expand_runs(CONFIG) if r.family == "strategy"]
+    exp = CONFIG["experiments"]["strategy"]
+    assert len(runs) == len(exp["organizations"]) * len(exp["models"]) * len(exp["tokens"])
+    spec = run_spec(next(r for r in runs if r.run == "strategy-pairing-m1-t80k"), CONFIG)
+    assert spec["blend"]["prefixes"][0] == "parallel_pairing/train"
+    assert spec["blend"]["weights"][0] == pytest.approx(exp["parallel_share"], abs=1e-5)
+    assert sorted(spec["blend"]["prefixes"][1:]) == sorted(f"{lang}/train" for lang in CONFIG["languages"])
+    assert spec["model"]["seq"] == exp["seq"] and spec["batch"] == exp["batch"]
+    other = run_spec(next(r for r in runs if r.run == "strategy-shuffled-m1-t80k"), CONFIG)
+    assert other["blend"]["weights"] == spec["blend"]["weights"]  # only the layout differs
+    scaling = run_spec(expand_runs(CONFIG)[0], CONFIG)
+    assert scaling["model"]["seq"] == CONFIG["train"]["seq"] and scaling["batch"] == CONFIG["train"]["batch"]
+
+
 def test_mixtures_are_seeded_and_normalised():
     a = dirichlet_mixtures(["x", "y", "z"], 3, seed=1, concentration=1.0)
     assert a == dirichlet_mixtures(["x", "y", "z"], 3, seed=1, concentration=1.0)

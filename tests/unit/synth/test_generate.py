@@ -22,3 +22,11 @@ def test_idioms_differ_by_language():
     java, rust, py = (render(program, lang) for lang in ("java", "rust", "python"))
     assert "static long" in java and "fn " in rust and "def " in py
     assert render(program, "javascript") != render(program, "typescript")
+
+
+def test_function_count_is_configurable():
+    counts = {len(generate_program(seed, (1, 1)).functions) for seed in range(20)}
+    assert counts == {1}
+    assert {len(generate_program(seed, (3, 4)).functions) for seed in range(40)} == {3, 4}
+    with pytest.raises(ValueError, match="functions"):
+        generate_program(0, (2, 1))

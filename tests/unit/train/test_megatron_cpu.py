@@ -1,4 +1,4 @@
-"""The CPU shims rely on three Megatron-Core internals; if an upgrade changes them, these tests
+"""The CPU shims rely on four Megatron-Core internals; if an upgrade changes them, these tests
 fail and point at src/codescale/train/megatron_cpu.py."""
 
 import inspect
@@ -18,6 +18,10 @@ def test_internals_still_look_as_assumed():
     assert "torch.cuda.current_device()" in src, "GlobalMemoryBuffer no longer uses CUDA: drop shim 1"
     src = inspect.getsource(inspect.unwrap(RotaryEmbedding.get_emb))
     assert "torch.cuda.current_device()" in src, "RotaryEmbedding.get_emb changed: revisit shim 3"
+    from megatron.core.transformer.attention import Attention
+
+    src = inspect.getsource(inspect.unwrap(Attention._allocate_memory))
+    assert "torch.cuda.current_device()" in src, "Attention._allocate_memory changed: revisit shim 4"
     assert hasattr(mrandom, "_CUDA_RNG_STATE_TRACKER")
     assert hasattr(mrandom, "_CUDA_RNG_STATE_TRACKER_INITIALIZED")
     assert hasattr(mrandom, "_MODEL_PARALLEL_RNG_TRACKER_NAME")
