@@ -19,11 +19,13 @@ STAGES = {
     "corpus": ["build_corpus"],
     "curation": ["filter_documents", "summarize_curation"],
     "tokenization": ["train_tokenizer", "tokenize_language", "write_token_manifest"],
+    "synthetic parallel code": ["synthesize_parallel_corpus", "organize_parallel_data", "tokenize_parallel"],
     "training+eval": ["plan_run", "train_model"],
+    "task evaluation": ["evaluate_run"],
     "evaluation summary": ["summarize_evaluation"],
     "laws": ["fit_language_laws", "export_law_table"],
     "allocation": ["optimize_allocation", "compare_allocation"],
-    "figures": ["plot_language_laws", "plot_allocation"],
+    "figures": ["plot_language_laws", "plot_allocation", "plot_strategy"],
 }
 STAMP = r"\[(\w{3} \w{3} +\d+ \d\d:\d\d:\d\d \d{4})\]"
 

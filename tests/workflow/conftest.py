@@ -42,6 +42,7 @@ def prepare_workdir(workdir: Path) -> Path:
         src = smoke_js_source()
         shutil.copytree(src, js, ignore=shutil.ignore_patterns("*.md", "man", "docs", "*.json"),
                         symlinks=True)
+    shutil.copy(Path(__file__).parent / "data" / "user_eval.jsonl", workdir / "resources" / "user_eval.jsonl")
     return workdir
 
 

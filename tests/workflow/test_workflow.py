@@ -63,15 +63,18 @@ def test_smoke_run_produces_every_artifact(smoke_run):
     # Strategy runs: translation per direction (seen: Python↔X) and HumanEval, from the sandbox.
     tr = summary[summary.task == "translation"]
     assert set(tr.run) == {"strategy-shuffled-s1-t1024", "strategy-pairing-s1-t1024"}
-    assert set(zip(tr.lang_or_direction, tr.direction_kind)) == {("python->javascript", "seen"),
-                                                                 ("javascript->python", "seen")}
+    assert set(zip(tr.lang_or_direction, tr.direction_kind, strict=True)) == {("python->javascript", "seen"),
+                                                                              ("javascript->python", "seen")}
     assert {"loss", "bleu", "pass@1", "items"} <= set(tr.metric)
     assert tr[tr.metric == "pass@1"].value.between(0, 1).all()
     he = summary[summary.task == "humaneval"]
     assert set(he.metric) >= {"pass@1", "problems"} and (he[he.metric == "problems"].value == 3).all()
     task = json.loads((res / "eval/strategy-pairing-s1-t1024/tasks/translation.json").read_text())
     assert task["format"] == "pairing" and task["window"] == 64
-    assert json.loads((res / "eval/strategy-shuffled-s1-t1024/tasks/translation.json").read_text())["format"] == "prompt"
+    shuffled = json.loads((res / "eval/strategy-shuffled-s1-t1024/tasks/translation.json").read_text())
+    assert shuffled["format"] == "prompt"
+    assert (res / "figures/strategy_translation.png").stat().st_size > 1000
+    assert set(pd.read_csv(res / "eval/strategy.csv").organization) == {"shuffled", "pairing"}
     spec = json.loads((res / "runs/strategy-pairing-s1-t1024/spec.json").read_text())
     assert spec["blend"]["prefixes"][0] == "parallel_pairing/train" and spec["model"]["seq"] == 64
     laws = json.loads((res / "laws/language_laws.json").read_text())
@@ -95,6 +98,8 @@ def test_smoke_run_produces_every_artifact(smoke_run):
     assert {"input", "kept"} <= set(stats.step)
     synth = json.loads((res / "synth/corpus/report.json").read_text())
     assert synth["programs"] == 4 and synth["verified"] + sum(synth["failed"].values()) == 4
+    assert synth["user_pairs"] == {"train": 0, "eval": 1}
+    assert "user:add-js-py" in set(pd.read_parquet(res / "synth/corpus/eval_pairs.parquet").program)
     for organization in ("shuffled", "pairing"):
         assert (res / f"tokens/parallel_{organization}/train.bin").stat().st_size > 0
 

@@ -197,7 +197,14 @@ def get_final_outputs():
         "results/figures/loss_vs_params.png",
         *[f"results/figures/allocation_{b}.png" for b in BUDGETS],
         *[f"results/tokens/parallel_{o}" for o in ORGANIZATIONS],
+        *(["results/figures/strategy_translation.png"] if "strategy" in config["experiments"] else []),
     ]
+
+
+def get_user_pair_files():
+    """The user's parallel data files (synth.user_pairs.{train,eval}), inputs of the synth rule."""
+    files = (SYNTH or {}).get("user_pairs", {})
+    return {f"user_{split}": path for split, path in files.items()}
 
 
 def get_toolchain_availability():

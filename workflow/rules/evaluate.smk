@@ -12,7 +12,7 @@ rule evaluate_run:
         tasks=get_run_tasks,
         toolchains=get_toolchain_availability(),
         code=get_code_hash("evaluate", "train", "sandbox", "synth/organize.py", "curate/syntax.py"),
-    threads: 2  # generated programs are compiled and run in parallel
+    threads: 1  # tiny models decode no faster on 2 threads; two evaluation jobs run side by side
     resources:
         mem_mb=4000,
     log:

@@ -46,3 +46,26 @@ rule plot_allocation:
         "../../envs/codescale.yaml"
     script:
         "../scripts/plot_allocation.py"
+
+
+rule plot_strategy:
+    """Translation by data organization and model size (seen vs unseen directions), and the table
+    of loss, BLEU, pass@1 and HumanEval pass@1 per strategy run."""
+    input:
+        summary="results/eval/summary.parquet",
+    output:
+        table=report("results/eval/strategy.csv", caption="../report/strategy_table.rst", category="Strategies"),
+        pdf="results/figures/strategy_translation.pdf",
+        png=report(
+            "results/figures/strategy_translation.png",
+            caption="../report/strategy.rst",
+            category="Strategies",
+        ),
+    params:
+        code=get_code_hash("figures", "evaluate/summary.py"),
+    log:
+        "logs/plot_strategy/plot_strategy.log",
+    conda:
+        "../../envs/codescale.yaml"
+    script:
+        "../scripts/plot_strategy.py"

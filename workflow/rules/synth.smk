@@ -1,6 +1,9 @@
 rule synthesize_parallel_corpus:
     """Generate programs, render them in every language, keep those whose outputs agree when run
-    in the sandbox; training pairs Python↔X and a held-out 42-direction evaluation set."""
+    in the sandbox; training pairs Python↔X and a held-out 42-direction evaluation set, plus the
+    user's own pairs when configured."""
+    input:
+        **get_user_pair_files(),
     output:
         directory("results/synth/corpus"),
     params:

@@ -10,5 +10,7 @@ p = snakemake.params  # noqa: F821
 report = write_parallel_corpus(snakemake.output[0], programs=p.programs, seed=p.seed,  # noqa: F821
                                eval_fraction=p.eval_fraction, languages=tuple(p.languages),
                                workers=snakemake.threads,  # noqa: F821
-                               functions=(p.functions["min"], p.functions["max"]))
+                               functions=(p.functions["min"], p.functions["max"]),
+                               user_train=getattr(snakemake.input, "user_train", None),  # noqa: F821
+                               user_eval=getattr(snakemake.input, "user_eval", None))  # noqa: F821
 print(json.dumps(report, indent=2), file=sys.stderr)

@@ -47,3 +47,23 @@ def build_summary(spec_files: list[str | Path], eval_files: list[str | Path],
     frame = pd.DataFrame(rows, columns=COLUMNS)
     return frame.sort_values(["family", "run", "task", "lang_or_direction", "metric"],
                              ignore_index=True)
+
+
+def strategy_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """Per strategy run: mean translation loss, BLEU and pass@1 over seen and over unseen
+    directions, and HumanEval pass@1 (the paper's Fig. 3 and Table 3 at this scale)."""
+    runs = summary[summary.family == "strategy"]
+    rows = []
+    for (run, org, model, params, tokens), group in runs.groupby(["run", "mixture", "model", "params", "tokens"]):
+        row = {"run": run, "organization": org, "model": model, "params": params, "tokens": tokens}
+        tr = group[group.task == "translation"]
+        for kind in ("seen", "unseen"):
+            part = tr[tr.direction_kind == kind]
+            for metric in ("loss", "bleu", "pass@1"):
+                values = part[part.metric == metric].value
+                row[f"{kind}_{metric}"] = float(values.mean()) if len(values) else float("nan")
+        he = group[(group.task == "humaneval") & (group.metric == "pass@1")].value
+        row["humaneval_pass@1"] = float(he.mean()) if len(he) else float("nan")
+        rows.append(row)
+    return pd.DataFrame(rows).sort_values(["params", "organization"], ignore_index=True) if rows else \
+        pd.DataFrame(columns=["run", "organization", "model", "params", "tokens"])

@@ -21,7 +21,9 @@ def seen_directions(train_pairs: pd.DataFrame) -> set[tuple[str, str]]:
 
 def evaluate_tasks(spec: dict, checkpoint: str | Path, tokenizer_path: str | Path, out_dir: str | Path, *,
                    tasks: dict, corpus_dir: str | Path | None = None, threads: int = 1) -> dict[str, dict]:
-    """Run the configured ``tasks`` (keys ``translation``, ``humaneval``, ``multipl_e``)."""
+    """Run the configured ``tasks`` (keys ``translation``, ``humaneval``, ``multipl_e``). The model
+    uses ``threads``; generated programs are graded by ``threads + 1`` sandboxed workers (they
+    mostly wait on compilers and subprocesses)."""
     tokenizer = load_tokenizer(tokenizer_path)
     window = spec["model"]["seq"]
     model = load_model(spec, checkpoint, threads=threads)
@@ -37,18 +39,18 @@ def evaluate_tasks(spec: dict, checkpoint: str | Path, tokenizer_path: str | Pat
                 seen_directions(pd.read_parquet(corpus / "train_pairs.parquet")), window=window,
                 fmt=t["format"], items_per_direction=t["items_per_direction"],
                 generate_per_direction=t["generate_per_direction"], max_new_tokens=t["max_new_tokens"],
-                precheck=t.get("syntax_precheck", True), workers=threads)
+                precheck=t.get("syntax_precheck", True), workers=threads + 1)
         if tasks.get("humaneval"):
             h = tasks["humaneval"]
             results["humaneval"] = evaluate_completion(
                 model, tokenizer, humaneval_problems(h["problems"]), window=window,
-                max_new_tokens=h["max_new_tokens"], task="humaneval", workers=threads)
+                max_new_tokens=h["max_new_tokens"], task="humaneval", workers=threads + 1)
         if tasks.get("multipl_e"):
             m = tasks["multipl_e"]
             problems = [p for lang, path in sorted(m["files"].items()) for p in multipl_e_problems(lang, path)]
             results["multipl_e"] = evaluate_completion(
                 model, tokenizer, problems, window=window, max_new_tokens=m["max_new_tokens"],
-                task="multipl_e", workers=threads)
+                task="multipl_e", workers=threads + 1)
     finally:
         release()
     with atomic_path(out_dir) as tmp:

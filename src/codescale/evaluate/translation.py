@@ -5,7 +5,7 @@
 - ``bleu``: corpus BLEU (sacrebleu) of greedy translations of the first ``generate_per_direction``
   items against the references;
 - ``pass@1``: the share of those greedy translations that, run in the sandbox, print exactly the
-  item's expected output.
+  item's expected output (and, for user items with ``tests``, pass them: exit status 0).
 
 The prompt is the source in the run's data format (:func:`codescale.synth.organize.pair_text`);
 directions seen in training (Python↔X) and unseen ones (the zero-shot rest) are marked ``kind``.
@@ -73,9 +73,13 @@ def evaluate_translation(model, tokenizer, eval_pairs: pd.DataFrame, seen: set[t
                               stop_ids={eod}) if len(gen) else []
     hyps = [clean_translation(tokenizer.decode(o, skip_special_tokens=False), fmt) for o in outputs]
     gen = gen.assign(hypothesis=hyps)
-    runnable = gen[gen.expected_output.notna()]
-    grades = grade_all([Check(r.tgt_lang, r.hypothesis, r.expected_output) for r in runnable.itertuples()],
-                       workers=workers, precheck=precheck)
+    if "tests" not in gen.columns:
+        gen = gen.assign(tests=None)
+    runnable = gen[gen.expected_output.notna() | gen.tests.notna()]
+    checks = [Check(r.tgt_lang, r.hypothesis if r.tests is None or pd.isna(r.tests) else f"{r.hypothesis}\n{r.tests}",
+                    None if r.expected_output is None or pd.isna(r.expected_output) else r.expected_output)
+              for r in runnable.itertuples()]
+    grades = grade_all(checks, workers=workers, precheck=precheck)
     runnable = runnable.assign(status=[g["status"] for g in grades], passed=[g["passed"] for g in grades])
 
     results, statuses = {}, {}

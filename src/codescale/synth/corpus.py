@@ -9,15 +9,23 @@ from pathlib import Path
 import pandas as pd
 
 from codescale.artifacts import atomic_path, write_json
-from codescale.synth.parallel import build_pairs
+from codescale.synth.parallel import build_pairs, merge_user_pairs, read_user_pairs
 from codescale.synth.verify import verify_programs
 
 
 def write_parallel_corpus(out_dir: str | Path, *, programs: int, seed: int, eval_fraction: float,
-                          languages: tuple[str, ...], workers: int, functions: tuple[int, int] = (2, 4)) -> dict:
+                          languages: tuple[str, ...], workers: int, functions: tuple[int, int] = (2, 4),
+                          user_train: str | None = None, user_eval: str | None = None) -> dict:
+    """Generate and verify ``programs``; add the user's own pairs (``user_train``, ``user_eval``:
+    JSONL/Parquet paths) if given; write the corpus to ``out_dir``."""
     seeds = [seed * 1_000_003 + i for i in range(programs)]
     records, report = verify_programs(seeds, languages, workers=workers, functions=functions)
     train, evaluation = build_pairs(records, list(languages), eval_fraction)
+    extra = {name: read_user_pairs(path, list(languages)) if path else None
+             for name, path in (("train", user_train), ("eval", user_eval))}
+    train, evaluation, leaked = merge_user_pairs(train, evaluation, extra["train"], extra["eval"])
+    report["user_pairs"] = {name: 0 if f is None else len(f) for name, f in extra.items()}
+    report["train_pairs_dropped_as_eval_overlap"] = leaked
     sizes = [len(r["sources"]["python"].splitlines()) for r in records]
     report.update({
         "train_pairs": len(train), "eval_pairs": len(evaluation),

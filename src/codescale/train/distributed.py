@@ -13,6 +13,9 @@ _STORE_FILE: str | None = None
 
 def init(tensor_parallel: int = 1, pipeline_parallel: int = 1) -> tuple[int, int]:
     """Initialise torch.distributed and Megatron's model-parallel state; returns (rank, world)."""
+    from codescale.train.megatron_cpu import import_megatron
+
+    import_megatron()
     from megatron.core import parallel_state
 
     global _STORE_FILE

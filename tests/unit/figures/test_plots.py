@@ -31,3 +31,30 @@ def test_figures_are_written(tmp_path):
     for name in ("t", "p", "a"):
         assert (tmp_path / f"{name}.png").read_bytes()[:4] == b"\x89PNG"
         assert (tmp_path / f"{name}.pdf").read_bytes()[:4] == b"%PDF"
+
+
+def test_strategy_table_and_figure(tmp_path):
+    from codescale.evaluate.summary import strategy_table
+    from codescale.figures.plots import plot_strategy
+
+    rows = []
+    for org, base in (("shuffled", 3.0), ("pairing", 2.0)):
+        for params in (1e5, 2e5):
+            run = f"strategy-{org}-{params:.0f}"
+            for direction, kind, loss in (("python->go", "seen", base), ("go->rust", "unseen", base + 1),
+                                          ("rust->go", "unseen", base + 2)):
+                for metric, value in (("loss", loss), ("bleu", 10.0), ("pass@1", 0.5 if kind == "seen" else 0.0)):
+                    rows.append({"run": run, "family": "strategy", "model": "m", "params": params, "tokens": 1,
+                                 "mixture": org, "task": "translation", "lang_or_direction": direction,
+                                 "direction_kind": kind, "metric": metric, "value": value})
+            rows.append({"run": run, "family": "strategy", "model": "m", "params": params, "tokens": 1,
+                         "mixture": org, "task": "humaneval", "lang_or_direction": "python",
+                         "direction_kind": "", "metric": "pass@1", "value": 0.25})
+    table = strategy_table(pd.DataFrame(rows))
+    assert len(table) == 4
+    pairing = table[table.organization == "pairing"].iloc[0]
+    assert pairing.seen_loss == 2.0 and pairing.unseen_loss == 3.5
+    assert pairing["seen_pass@1"] == 0.5 and pairing["unseen_pass@1"] == 0.0
+    assert pairing["humaneval_pass@1"] == 0.25
+    plot_strategy(table, tmp_path / "s.pdf", tmp_path / "s.png")
+    assert (tmp_path / "s.png").stat().st_size > 1000

@@ -73,3 +73,29 @@ def test_user_supplied_pairs(tmp_path):
     bad.write_text(json.dumps({"pair_id": "a", "src": "x"}) + "\n")
     with pytest.raises(ValueError, match="bad.jsonl.*src_lang"):
         read_user_pairs(str(bad))
+    with pytest.raises(ValueError, match=r"pairs.jsonl: languages \['go'\] are not among"):
+        read_user_pairs(str(good), ["python", "java"])
+    corrupt = tmp_path / "corrupt.parquet"
+    corrupt.write_bytes(b"not parquet")
+    with pytest.raises(ValueError, match="corrupt.parquet: unreadable"):
+        read_user_pairs(str(corrupt))
+
+
+def test_user_pairs_join_the_corpus_without_eval_overlap(tmp_path):
+    import json
+
+    import pandas as pd
+
+    from codescale.synth.parallel import PAIR_COLUMNS, merge_user_pairs, read_user_pairs
+
+    rows = [{"pair_id": "t1", "src_lang": "python", "tgt_lang": "go", "src": "print(1)", "tgt": "GO1"},
+            {"pair_id": "t2", "src_lang": "python", "tgt_lang": "go", "src": "print(2)", "tgt": "GO2"}]
+    (tmp_path / "train.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    (tmp_path / "eval.jsonl").write_text(json.dumps({"pair_id": "e1", "src_lang": "go", "tgt_lang": "python",
+                                                     "src": "GO2", "tgt": "print(2)", "tests": "assert True"}) + "\n")
+    empty = pd.DataFrame(columns=PAIR_COLUMNS)
+    train, evaluation, dropped = merge_user_pairs(empty, empty, read_user_pairs(str(tmp_path / "train.jsonl")),
+                                                  read_user_pairs(str(tmp_path / "eval.jsonl")))
+    assert list(train.pair_id) == ["t1"] and dropped == 1  # t2 is the eval item reversed
+    assert list(evaluation.pair_id) == ["e1"] and evaluation.tests.iloc[0] == "assert True"
+    assert evaluation.program.iloc[0] == "user:e1"

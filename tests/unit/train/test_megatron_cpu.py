@@ -61,3 +61,14 @@ def test_forward_backward_on_cpu():
         assert torch.allclose(a[:, :-1], b[:, :-1], atol=1e-5)
     finally:
         distributed.shutdown()
+
+
+def test_megatron_imports_without_compiling_gpu_fusions():
+    import subprocess
+    import sys
+
+    code = ("import sys, torch; from codescale.train.megatron_cpu import import_megatron; import_megatron(); "
+            "import megatron.core.models.gpt; assert torch.compile.__name__ == 'compile'; "
+            "print('torch._inductor' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"  # Inductor (and its import cost) stayed out
