@@ -7,8 +7,10 @@ whose tools are missing is reported as unavailable, never silently passed.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
+import re
 import shlex
 import shutil
 from dataclasses import dataclass
@@ -33,7 +35,7 @@ TOOLCHAINS = {
     "python": Toolchain("python", "main.py", ("python3",), run=("python3", "main.py")),
     "javascript": Toolchain("javascript", "main.js", ("node",), run=("node", "main.js")),
     "typescript": Toolchain("typescript", "main.ts", ("tsc", "node"),
-                            compile=("tsc", "--strict", "--target", "es2020", "--module", "commonjs",
+                            compile=("tsc", "--strict", "--skipLibCheck", "--target", "es2020", "--module", "commonjs",
                                      "main.ts"),
                             run=("node", "main.js")),
     "java": Toolchain("java", "Main.java", ("javac", "java"),
@@ -80,12 +82,37 @@ def _resolve(words: tuple[str, ...]) -> str:
 TOOLCHAIN_LIMITS = Limits(time_s=30.0, processes=512)
 
 
+_JAVA_CLASS = re.compile(r"^\s*(public\s+)?(?:(?:final|abstract|static)\s+)*class\s+(\w+)", re.M)
+_JAVA_MAIN = re.compile(r"static\s+void\s+main\s*\(")
+
+
+def adapt(lang: str, source: str) -> Toolchain:
+    """The toolchain for this particular ``source``: Java files are named after their public class
+    and run the class that declares ``main`` (MultiPL-E's Java problems are ``class Problem``);
+    Go files written as tests (``package main_test`` with ``func TestX``) run under ``go test``."""
+    chain = TOOLCHAINS[lang]
+    if lang == "java":
+        classes = [(m.start(), bool(m.group(1)), m.group(2)) for m in _JAVA_CLASS.finditer(source)]
+        main_at = _JAVA_MAIN.search(source)
+        if classes and main_at:
+            public = [name for _, pub, name in classes if pub]
+            runner = [name for at, _, name in classes if at < main_at.start()][-1:] or [classes[0][2]]
+            filename = f"{public[0] if public else runner[0]}.java"
+            return dataclasses.replace(chain, source_file=filename,
+                                       compile=("javac", "-J-Xshare:auto", filename),
+                                       run=(*chain.run[:-1], runner[0]))
+    if lang == "go" and re.search(r"^package \w+_test\b", source, re.M) and "func Test" in source:
+        return dataclasses.replace(chain, source_file="main_test.go", compile=(),
+                                   run=("go", "test", "-count=1", "main_test.go"))
+    return chain
+
+
 def execute(lang: str, source: str, limits: Limits = TOOLCHAIN_LIMITS, stdin: str | None = None) -> Result:
     """Compile (if needed) and run ``source`` in the sandbox; one fresh directory for both."""
-    chain = TOOLCHAINS[lang]
     ok, why = available(lang)
     if not ok:
         return Result("unavailable", None, "", "", 0.0, why)
+    chain = adapt(lang, source)
     script = _resolve(chain.compile)
     run_cmd = _resolve(chain.run)
     shell = f"{script} >&2 || exit 97\nexec {run_cmd}" if script else f"exec {run_cmd}"

@@ -38,3 +38,24 @@ def test_missing_toolchain_is_unavailable_not_passed(monkeypatch):
     assert not ok and "rustc" in why
     r = execute("rust", HELLO["rust"])
     assert r.status == "unavailable" and not r.ok
+
+
+@pytest.mark.skipif(not available("java")[0], reason="java is not installed")
+def test_java_runs_the_class_that_declares_main():
+    # MultiPL-E's Java layout: a non-public class Problem holding main.
+    src = ("import java.util.*;\n\nclass Problem {\n    static int f() { return 42; }\n"
+           "    public static void main(String[] args) {\n        assert f() == 42;\n"
+           "        System.out.println(f());\n    }\n}\n")
+    r = execute("java", src)
+    assert r.ok and r.stdout == "42\n", (r.status, r.stderr[-400:])
+    named = src.replace("class Problem", "public class Solution")
+    assert execute("java", named).stdout == "42\n"
+
+
+@pytest.mark.skipif(not available("go")[0], reason="go is not installed")
+def test_go_test_files_run_under_go_test():
+    src = ('package main_test\n\nimport "testing"\n\nfunc double(x int) int { return 2 * x }\n\n'
+           'func TestDouble(t *testing.T) {\n\tif double(2) != 4 {\n\t\tt.Fatal("wrong")\n\t}\n}\n')
+    assert execute("go", src).ok
+    r = execute("go", src.replace("2 * x", "3 * x"))
+    assert r.status == "error"
