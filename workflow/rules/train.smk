@@ -33,7 +33,7 @@ rule train_model:
         log_interval=config["train"]["log_interval"],
         eval_datasets=LANGUAGES,
         eval_sequences=config["evaluate"]["valid_sequences"],
-        code=get_code_hash("train", "evaluate/loss.py"),
+        code=get_code_hash("train", "evaluate/loss.py", "evaluate/generate.py"),
     threads: 1  # two 1-thread runs beat one 2-thread run on tiny models (measured: 15k vs 2×~9k tok/s)
     resources:
         mem_mb=4000,

@@ -8,23 +8,17 @@ from pathlib import Path
 
 import torch
 
-from codescale.train import distributed, megatron_cpu
+from codescale.evaluate.generate import load_model, release
 from codescale.train.data import valid_sequences
-from codescale.train.loop import causal_mask, load_model_state
-from codescale.train.model import build_model
+from codescale.train.loop import causal_mask
 from codescale.train.shape import ModelShape
 
 
 @torch.no_grad()
 def validation_loss(spec: dict, checkpoint: str | Path, tokens_dir: str | Path, datasets: list[str],
                     *, sequences: int, batch_size: int = 16, threads: int = 1) -> dict[str, dict]:
-    torch.set_num_threads(max(1, threads))
-    distributed.init()
-    megatron_cpu.install(spec["seed"])
     shape = ModelShape.from_spec(spec["model"])
-    model = build_model(shape, precision=spec["precision"])
-    model.load_state_dict(load_model_state(checkpoint)["model"])
-    model.eval()
+    model = load_model(spec, checkpoint, threads=threads)
     device = next(model.parameters()).device
     mask = causal_mask(shape.seq, device)
     results = {}
@@ -39,5 +33,5 @@ def validation_loss(spec: dict, checkpoint: str | Path, tokens_dir: str | Path, 
             total += per_token.sum().item()
             count += per_token.numel()
         results[name] = {"loss": total / count, "tokens": count}
-    distributed.shutdown()
+    release()
     return results
