@@ -82,7 +82,7 @@ def test_smoke_run_produces_every_artifact(smoke_run):
     assert all(len(fit["points"]) == 6 for fit in laws.values())
     comparison = pd.read_csv(res / "allocation/b2k/comparison.csv")
     assert set(comparison.mixture) == {"uniform", "optimized"}
-    for name in ("loss_vs_tokens", "loss_vs_params", "allocation_b2k"):
+    for name in ("loss_vs_tokens", "loss_vs_params", "allocation_b2k", "curation_removals"):
         assert (res / f"figures/{name}.png").stat().st_size > 1000
         assert (res / f"figures/{name}.pdf").stat().st_size > 1000
     for split in ("train", "valid"):

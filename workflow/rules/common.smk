@@ -189,6 +189,7 @@ def get_task_dirs(wildcards=None):
 def get_final_outputs():
     return [
         "results/curate/summary.tsv",
+        "results/figures/curation_removals.png",
         "results/tokens/manifest.json",
         "results/eval/summary.parquet",
         "results/laws/language_laws.csv",

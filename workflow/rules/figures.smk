@@ -69,3 +69,24 @@ rule plot_strategy:
         "../../envs/codescale.yaml"
     script:
         "../scripts/plot_strategy.py"
+
+
+rule plot_curation:
+    """Bytes removed per filter and language (the Zhusuan-style removal breakdown)."""
+    input:
+        "results/curate/summary.tsv",
+    output:
+        pdf="results/figures/curation_removals.pdf",
+        png=report(
+            "results/figures/curation_removals.png",
+            caption="../report/curation_removals.rst",
+            category="Curation",
+        ),
+    params:
+        code=get_code_hash("figures"),
+    log:
+        "logs/plot_curation/plot_curation.log",
+    conda:
+        "../../envs/codescale.yaml"
+    script:
+        "../scripts/plot_curation.py"
