@@ -19,7 +19,6 @@ import pandas as pd
 
 from codescale.evaluate.execution import Check, grade_all, status_counts
 from codescale.evaluate.generate import continuation_nll, greedy_generate
-from codescale.progress import bar
 from codescale.synth.organize import SEPARATOR, pair_text
 from codescale.tokens.tokenizer import EOD
 
@@ -60,10 +59,7 @@ def evaluate_translation(model, tokenizer, eval_pairs: pd.DataFrame, seen: set[t
 
     prompts = [encode(pair_text(fmt, r.src_lang, r.src, r.tgt_lang)) for r in items.itertuples()]
     targets = [encode(r.tgt) for r in items.itertuples()]
-    progress = bar("translation loss", total=1, unit="pass")
     nll = continuation_nll(model, list(zip(prompts, targets, strict=True)), window=window)
-    progress.update(1)
-    progress.close()
     items = items.assign(nll=[s for s, _ in nll], tokens=[n for _, n in nll],
                          prompt_tokens=[len(p) for p in prompts], target_tokens=[len(t) for t in targets])
 
@@ -76,8 +72,8 @@ def evaluate_translation(model, tokenizer, eval_pairs: pd.DataFrame, seen: set[t
     if "tests" not in gen.columns:
         gen = gen.assign(tests=None)
     runnable = gen[gen.expected_output.notna() | gen.tests.notna()]
-    checks = [Check(r.tgt_lang, r.hypothesis if r.tests is None or pd.isna(r.tests) else f"{r.hypothesis}\n{r.tests}",
-                    None if r.expected_output is None or pd.isna(r.expected_output) else r.expected_output)
+    checks = [Check(r.tgt_lang, f"{r.hypothesis}\n{r.tests}" if pd.notna(r.tests) else r.hypothesis,
+                    r.expected_output if pd.notna(r.expected_output) else None)
               for r in runnable.itertuples()]
     grades = grade_all(checks, workers=workers, precheck=precheck)
     runnable = runnable.assign(status=[g["status"] for g in grades], passed=[g["passed"] for g in grades])

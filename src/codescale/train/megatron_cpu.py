@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import sys
 
 import torch
 
@@ -34,8 +35,6 @@ _INSTALLED = False
 
 def import_megatron() -> None:
     """Import ``megatron.core`` (idempotent); on a CPU-only machine without compiling its GPU fusions."""
-    import sys
-
     if "megatron.core" in sys.modules:
         return
     if torch.cuda.is_available():
