@@ -4,7 +4,9 @@
 # Paths tell an artifact's story (all under results/ unless noted):
 #   resources/sources/{source}/            fetched raw code (tree/ + fetched.json)
 #   corpus/{source}/{shard}.parquet        documents; corpus/{source}/counts.json
-#   curate/{lang}/{shard}.parquet          curated documents; curate/stats/{lang}/{shard}.json
+#   curate/filtered/{lang}/{shard}.parquet filtered (step 1); curate/near_duplicates/{lang}.parquet (step 2)
+#   curate/{lang}/{shard}.parquet          curated documents in dependency order (step 3, repository shards)
+#   curate/stats/{step}/{lang}/{shard}.json; curate/flagged/{step}/...; curate/summary.tsv
 #   tokenizer/tokenizer.json               tokens/{lang}/{train,valid}.{bin,idx}; tokens/manifest.json
 #   synth/corpus/ (verified parallel code)  synth/organizations/{organization}.parquet; tokens/parallel_{organization}/
 #   runs/{run}/spec.json                   runs/{run}/metrics.jsonl; runs/{run}/checkpoint/

@@ -64,6 +64,34 @@ def get_corpus_dirs_for_lang(wildcards):
     return [f"results/corpus/{s}" for s, spec in SOURCES.items() if wildcards.lang in spec["langs"]]
 
 
+def get_curate_params(step):
+    """The part of the curate config one curation step uses (so a change reruns only that step on)."""
+    from codescale.curate.pipeline import step_config
+
+    return step_config(config["curate"], step)
+
+
+def get_filtered_shards_for_lang(wildcards):
+    return [f"results/curate/filtered/{wildcards.lang}/{s}.parquet" for s in SHARDS]
+
+
+def get_evaluation_data(wildcards=None):
+    """The evaluation sets to decontaminate against: the held-out translations (with synth) and MultiPL-E files."""
+    inputs = {"synth_corpus": "results/synth/corpus"} if SYNTH else {}
+    files = config["evaluate"].get("multipl_e", {}).get("files", {})
+    inputs.update({f"multipl_e_{lang}": path for lang, path in sorted(files.items())})
+    return inputs
+
+
+def get_assemble_inputs(wildcards):
+    inputs = {"filtered": get_filtered_shards_for_lang(wildcards)}
+    if config["curate"]["near_dedup"]["enabled"]:
+        inputs["near_duplicates"] = f"results/curate/near_duplicates/{wildcards.lang}.parquet"
+    if config["curate"]["decontaminate"]["enabled"]:
+        inputs["eval_index"] = "results/curate/eval_ngrams.npz"
+    return inputs
+
+
 def get_curated_shards(wildcards=None, lang=None):
     langs = [lang] if lang else LANGUAGES
     return [f"results/curate/{l}/{s}.parquet" for l in langs for s in SHARDS]
@@ -78,7 +106,8 @@ def get_curated_by_lang(wildcards):
 
 
 def get_curation_stats(wildcards=None):
-    return [f"results/curate/stats/{l}/{s}.json" for l in LANGUAGES for s in SHARDS]
+    return [f"results/curate/stats/{step}/{l}/{s}.json" for step in ("filter", "assemble")
+            for l in LANGUAGES for s in SHARDS]
 
 
 def get_token_dirs(wildcards=None):

@@ -146,7 +146,7 @@ def plot_strategy(table: pd.DataFrame, pdf, png) -> None:
 def plot_curation(summary: pd.DataFrame, pdf, png) -> None:
     """Share of each language's bytes removed by each filter (stacked), like the Zhusuan breakdown;
     the number on each bar is the share kept."""
-    steps = summary[~summary.step.isin(["input", "kept"])]
+    steps = summary[~summary.step.isin(["input", "kept", "ruff_fixed"])]  # fixing whitespace drops no file
     inputs = summary[summary.step == "input"].set_index("lang").bytes
     kept = summary[summary.step == "kept"].set_index("lang").bytes
     langs = sorted(inputs.index)
