@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import re
 import warnings
 
 from tree_sitter import Language, Parser
@@ -71,9 +72,61 @@ def python_syntax_ok(source: str) -> bool:
     return True
 
 
+_DIRECTIVE = re.compile(r"^\s*#\s*(if|elif|else|endif)\b(.*)$")
+_SYMBOL = re.compile(r"\b(?!true\b|false\b)[A-Za-z_]\w*")
+
+
+def _condition(expression: str) -> bool:
+    """A C# ``#if`` condition with every symbol undefined (false), as a compiler without defines sees it."""
+    expression = expression.split("//")[0]
+    python = _SYMBOL.sub("False", expression).replace("true", "True").replace("false", "False")
+    python = python.replace("&&", " and ").replace("||", " or ").replace("!=", " ^ ").replace("!", " not ")
+    python = python.replace("==", " == ")
+    if not set(re.findall(r"\w+", python)) <= {"True", "False", "and", "or", "not"} or \
+            not re.fullmatch(r"[\w\s()^=]*", python):
+        return False  # not a preprocessor expression: treat as false, as for an unknown symbol
+    try:
+        return bool(eval(python, {"__builtins__": {}}, {}))  # only True/False/and/or/not/^/== are left
+    except SyntaxError:
+        return False
+
+
+def csharp_active_code(source: str) -> str:
+    """Blank out the lines of inactive ``#if``/``#elif``/``#else`` branches (all symbols undefined) and
+    the directives themselves, keeping line numbers. tree-sitter parses every branch as if all were
+    code, so a branch that splits a declaration (a base list, modifiers, a namespace header) reads
+    as a syntax error; the compiler only ever sees one branch."""
+    if "#if" not in source:
+        return source
+    lines = source.split("\n")
+    stack: list[tuple[bool, bool]] = []  # (this branch active, some branch of this #if taken)
+    for i, line in enumerate(lines):
+        m = _DIRECTIVE.match(line)
+        active = all(a for a, _ in stack)
+        if m:
+            kind, rest = m.groups()
+            if kind == "if":
+                value = _condition(rest)
+                stack.append((value, value))
+            elif kind == "elif" and stack:
+                _, taken = stack[-1]
+                value = not taken and _condition(rest)
+                stack[-1] = (value, taken or value)
+            elif kind == "else" and stack:
+                stack[-1] = (not stack[-1][1], True)
+            elif kind == "endif" and stack:
+                stack.pop()
+            lines[i] = ""
+        elif not active:
+            lines[i] = ""
+    return "\n".join(lines)
+
+
 def syntax_error_share(lang: str, source: str, path: str = "") -> float:
     """0.0 for a clean parse; the error-node share (or 1.0 for Python) otherwise."""
     if lang == "python":
         return 0.0 if python_syntax_ok(source) else 1.0
+    if lang == "csharp":
+        source = csharp_active_code(source)
     tree = parser_for(lang, tsx=path.endswith(".tsx")).parse(source.encode("utf-8"))
     return error_share(tree)

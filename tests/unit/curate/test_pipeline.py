@@ -5,8 +5,16 @@ import pyarrow.parquet as pq
 import pytest
 
 from codescale.corpus.documents import SCHEMA, doc_id
-from codescale.curate.pipeline import (assemble_shard, evaluation_texts, filter_shard, find_near_duplicates,
-                                       index_evaluation_data, repo_shard, step_config, summarize)
+from codescale.curate.pipeline import (
+    assemble_shard,
+    evaluation_texts,
+    filter_shard,
+    find_near_duplicates,
+    index_evaluation_data,
+    repo_shard,
+    step_config,
+    summarize,
+)
 
 CONFIG = {"defaults": {"min_bytes": 10}, "near_dedup": {"threshold": 0.7}, "decontaminate": {"min_matches": 1}}
 
