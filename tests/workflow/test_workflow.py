@@ -95,7 +95,13 @@ def test_smoke_run_produces_every_artifact(smoke_run):
     props = alloc["mixtures"]["optimized"]["proportions"]
     assert spec["blend"]["weights"] == [round(props[k], 6) for k in sorted(props)]
     stats = pd.read_csv(res / "curate/summary.tsv", sep="\t")
-    assert {"input", "kept"} <= set(stats.step)
+    assert {"input", "kept", "undefined_name", "near_duplicate", "contaminated"} <= set(stats.step)
+    curated = pd.read_parquet(res / "curate/python/part000.parquet")
+    assert (curated.groupby(["source", "repo"]).order.min() == 0).all()
+    assert (res / "curate/near_duplicates/python.parquet").is_file()
+    assert (res / "curate/eval_ngrams.npz").is_file()
+    flagged = pd.read_parquet(res / "curate/flagged/filter/python/part000.parquet")
+    assert set(flagged.reason) <= set(stats.step)
     synth = json.loads((res / "synth/corpus/report.json").read_text())
     assert synth["programs"] == 4 and synth["verified"] + sum(synth["failed"].values()) == 4
     assert synth["user_pairs"] == {"train": 0, "eval": 1}
@@ -137,6 +143,20 @@ def test_threshold_change_reruns_curation_and_downstream_only(smoke_run, tmp_pat
     assert {"train_tokenizer", "tokenize_language", "train_model", "summarize_evaluation",
             "fit_language_laws", "plot_language_laws"} <= set(rules)
     assert "fetch_sources" not in rules and "build_corpus" not in rules
+
+
+def test_decontamination_change_reruns_assembly_not_filters(smoke_run, tmp_path):
+    workdir, _ = smoke_run
+    config = yaml.safe_load(SMOKE.read_text())
+    config["curate"]["decontaminate"] = {"ngram": 12}
+    (tmp_path / "changed.yaml").write_text(yaml.safe_dump(config))
+    proc = subprocess.run([str(SNAKEMAKE), "-s", str(REPO / "Snakefile"), "--configfile",
+                           str(tmp_path / "changed.yaml"), "--directory", str(workdir), "-n"],
+                          capture_output=True, text=True)
+    rules = planned_rules(proc)
+    assert rules.get("index_evaluation_data") == 1 and rules.get("assemble_documents") == 4
+    assert "filter_documents" not in rules and "find_near_duplicates" not in rules
+    assert "train_model" in rules
 
 
 def test_code_change_reruns_that_stage_and_downstream_only(smoke_run, tmp_path):
