@@ -59,6 +59,8 @@ def error_share(tree) -> float:
         if node.is_error or node.is_missing:
             errors += 1
         stack.extend(child for child in node.children if child.has_error or child.is_missing)
+    # The root can report an error that no node carries (types/testdata/check/decls4.go in the Go
+    # sources, which gofmt accepts): that counts as no error, so the share is 0 there.
     return errors / max(root.descendant_count, 1)
 
 
