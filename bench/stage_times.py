@@ -17,7 +17,8 @@ from pathlib import Path
 STAGES = {
     "sources": ["fetch_sources"],
     "corpus": ["build_corpus"],
-    "curation": ["filter_documents", "summarize_curation"],
+    "curation": ["filter_documents", "find_near_duplicates", "index_evaluation_data", "assemble_documents",
+                 "summarize_curation"],
     "tokenization": ["train_tokenizer", "tokenize_language", "write_token_manifest"],
     "synthetic parallel code": ["synthesize_parallel_corpus", "organize_parallel_data", "tokenize_parallel"],
     "training+eval": ["plan_run", "train_model"],
