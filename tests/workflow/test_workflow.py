@@ -134,7 +134,7 @@ def test_threshold_change_reruns_curation_and_downstream_only(smoke_run, tmp_pat
     workdir, _ = smoke_run
     config = yaml.safe_load(SMOKE.read_text())
     config["curate"]["defaults"]["max_line_length"] = 900
-    (tmp_path / "changed.yaml").write_text(yaml.safe_dump(config))
+    (tmp_path / "changed.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
     proc = subprocess.run([str(SNAKEMAKE), "-s", str(REPO / "Snakefile"), "--configfile",
                            str(tmp_path / "changed.yaml"), "--directory", str(workdir), "-n"],
                           capture_output=True, text=True)
@@ -143,20 +143,21 @@ def test_threshold_change_reruns_curation_and_downstream_only(smoke_run, tmp_pat
     assert {"train_tokenizer", "tokenize_language", "train_model", "summarize_evaluation",
             "fit_language_laws", "plot_language_laws"} <= set(rules)
     assert "fetch_sources" not in rules and "build_corpus" not in rules
+    assert "synthesize_parallel_corpus" not in rules
 
 
 def test_decontamination_change_reruns_assembly_not_filters(smoke_run, tmp_path):
     workdir, _ = smoke_run
     config = yaml.safe_load(SMOKE.read_text())
     config["curate"]["decontaminate"] = {"ngram": 12}
-    (tmp_path / "changed.yaml").write_text(yaml.safe_dump(config))
+    (tmp_path / "changed.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
     proc = subprocess.run([str(SNAKEMAKE), "-s", str(REPO / "Snakefile"), "--configfile",
                            str(tmp_path / "changed.yaml"), "--directory", str(workdir), "-n"],
                           capture_output=True, text=True)
     rules = planned_rules(proc)
     assert rules.get("index_evaluation_data") == 1 and rules.get("assemble_documents") == 4
     assert "filter_documents" not in rules and "find_near_duplicates" not in rules
-    assert "train_model" in rules
+    assert "synthesize_parallel_corpus" not in rules and "train_model" in rules
 
 
 def test_code_change_reruns_that_stage_and_downstream_only(smoke_run, tmp_path):

@@ -50,7 +50,12 @@ STEP_KEYS = {"filter": ("defaults", "languages", "ruff", "near_dedup", "keep_fla
 
 
 def step_config(curate_config: dict, step: str) -> dict:
-    return {k: curate_config[k] for k in STEP_KEYS[step] if k in curate_config}
+    """The step's part of the config with keys in sorted order: Snakemake compares params as written,
+    so reordering keys in a YAML file must not rerun anything."""
+    def canonical(value):
+        return {k: canonical(value[k]) for k in sorted(value)} if isinstance(value, dict) else value
+
+    return canonical({k: curate_config[k] for k in STEP_KEYS[step] if k in curate_config})
 
 
 def thresholds_for(lang: str, curate_config: dict) -> Thresholds:
