@@ -31,6 +31,7 @@ rule train_model:
         evaluation="results/eval/{run}/valid_loss.json",
     params:
         log_interval=config["train"]["log_interval"],
+        checkpoint_interval=config["train"]["checkpoint_interval"],
         eval_datasets=LANGUAGES,
         eval_sequences=config["evaluate"]["valid_sequences"],
         code=get_code_hash("train", "evaluate/loss.py", "evaluate/generate.py"),

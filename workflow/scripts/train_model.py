@@ -12,7 +12,7 @@ s = snakemake  # noqa: F821
 spec = read_json(s.input.spec)
 tokens_dir = Path(s.input.manifest).parent
 result = train_run(spec, Path(s.output.metrics).parent, tokens_dir, threads=s.threads,
-                   log_interval=s.params.log_interval)
+                   log_interval=s.params.log_interval, checkpoint_interval=s.params.checkpoint_interval)
 print(result, file=sys.stderr)
 losses = validation_loss(spec, s.output.checkpoint, tokens_dir, s.params.eval_datasets,
                          sequences=s.params.eval_sequences, threads=s.threads)

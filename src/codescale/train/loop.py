@@ -14,6 +14,7 @@ import math
 import os
 import random
 import shutil
+import sys
 import time
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from codescale.train.schedule import Schedule
 from codescale.train.shape import ModelShape
 
 CHECKPOINT = "checkpoint"
+RESUME = "resume"
 STATE_FILE = "state.pt"
 
 
@@ -60,10 +62,14 @@ def causal_mask(seq: int, device) -> torch.Tensor:
     return torch.triu(torch.ones(seq, seq, dtype=torch.bool, device=device), diagonal=1)[None, None]
 
 
-def save_checkpoint(ckpt_dir: Path, model, optimizer, step: int, tokens: int, spec: dict) -> None:
-    """Write ``state.pt`` and ``meta.json`` into ``ckpt_dir`` atomically (temporary dir + rename)."""
+def save_checkpoint(ckpt_dir: Path, model, optimizer, step: int, tokens: int, spec: dict,
+                    extra: dict[str, str] | None = None) -> None:
+    """Write ``state.pt``, ``meta.json`` (and ``extra`` text files) into ``ckpt_dir`` atomically
+    (temporary dir + rename)."""
     with atomic_path(ckpt_dir) as tmp:
         tmp.mkdir(parents=True)
+        for name, text in (extra or {}).items():
+            (tmp / name).write_text(text)
         torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "step": step,
                     "tokens": tokens, "torch_rng": torch.get_rng_state()}, tmp / STATE_FILE)
         (tmp / "meta.json").write_text(json.dumps(
@@ -164,19 +170,22 @@ def train_run(spec: dict, run_dir: str | Path, tokens_dir: str | Path, *, thread
 
     step, tokens_seen = 0, 0
     ckpt_dir = run_dir / CHECKPOINT
-    if (ckpt_dir / STATE_FILE).is_file():  # resume after an interruption
-        state = load_model_state(ckpt_dir)
+    # Periodic checkpoints go to resume/, which is not a declared output: Snakemake deletes a failed job's
+    # outputs, so a retried (or requeued, preempted) job finds its last checkpoint and its metrics there.
+    resume_dir = run_dir / RESUME
+    metrics_path = run_dir / "metrics.jsonl"
+    mode = "w"
+    if (resume_dir / STATE_FILE).is_file():  # resume after an interruption
+        state = load_model_state(resume_dir)
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         step, tokens_seen = state["step"], state["tokens"]
         torch.set_rng_state(state["torch_rng"])
-    metrics_path = run_dir / "metrics.jsonl"
-    mode = "w"
-    if step > 0 and metrics_path.exists():  # keep the records up to the checkpoint, drop the rest
-        kept = [line for line in metrics_path.read_text().splitlines()
-                if line.strip() and json.loads(line)["step"] <= step]
+        kept = [line for line in (resume_dir / "metrics.jsonl").read_text().splitlines()
+                if line.strip() and json.loads(line)["step"] <= step]  # records up to the checkpoint
         metrics_path.write_text("".join(line + "\n" for line in kept))
         mode = "a"
+        print(f"resuming {spec['run']} from step {step} ({resume_dir})", file=sys.stderr)
 
     model.train()
     sample_index = step * spec["batch"]["global"] + rank * micro * accum
@@ -219,10 +228,13 @@ def train_run(spec: dict, run_dir: str | Path, tokens_dir: str | Path, *, thread
                 window_loss, window_tokens, window_start = 0.0, 0, time.perf_counter()
             if checkpoint_interval and step % checkpoint_interval == 0 and step < total_steps:
                 if rank == 0:
-                    save_checkpoint(ckpt_dir, model, optimizer, step, tokens_seen, spec)
+                    metrics.flush()
+                    save_checkpoint(resume_dir, model, optimizer, step, tokens_seen, spec,
+                                    extra={"metrics.jsonl": metrics_path.read_text()})
     progress.close()
     if rank == 0:
         save_checkpoint(ckpt_dir, model, optimizer, step, tokens_seen, spec)
+        shutil.rmtree(resume_dir, ignore_errors=True)
     shutil.rmtree(cache, ignore_errors=True)
     distributed.shutdown()
     return {"steps": step, "tokens": tokens_seen}

@@ -51,7 +51,9 @@ def test_resume_after_interruption_matches_uninterrupted(tokens_dir, tmp_path, m
         loop.train_run(s, tmp_path / "cut", tokens_dir, log_interval=2, checkpoint_interval=4)
     loop.distributed.shutdown()
     monkeypatch.setattr(loop._Optimizer, "step", real_step)
-    assert json.loads((tmp_path / "cut/checkpoint/meta.json").read_text())["step"] == 4
+    assert json.loads((tmp_path / "cut/resume/meta.json").read_text())["step"] == 4
+    # Snakemake deletes a failed job's outputs (metrics.jsonl, checkpoint/) before the retry.
+    (tmp_path / "cut/metrics.jsonl").unlink()
     loop.train_run(s, tmp_path / "cut", tokens_dir, log_interval=2, checkpoint_interval=4)
     resumed = loop.load_model_state(tmp_path / "cut" / "checkpoint")
     assert resumed["step"] == full["step"] == 8
@@ -60,3 +62,4 @@ def test_resume_after_interruption_matches_uninterrupted(tokens_dir, tmp_path, m
             assert torch.allclose(value, resumed["model"][key], atol=1e-6), key
     steps = [json.loads(x)["step"] for x in (tmp_path / "cut/metrics.jsonl").read_text().splitlines()]
     assert steps == [2, 4, 6, 8]
+    assert not (tmp_path / "cut/resume").exists()
