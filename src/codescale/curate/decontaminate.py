@@ -119,15 +119,6 @@ class EvalIndex:
         counts = np.bincount(self.items[pos])
         return int(pos.size), self.ids[int(np.argmax(counts))]
 
-    def matches(self, text: str) -> int:
-        """The number of distinct n-grams of ``text`` found in the evaluation set."""
-        return int(self._found(text).size)
-
-    def first_match(self, text: str) -> str | None:
-        """The id of an evaluation item sharing an n-gram with ``text`` (the one sharing the most),
-        or None."""
-        return self.match(text)[1]
-
     def save(self, path: str | os.PathLike) -> None:
         """Write the index to ``path`` (an ``.npz``; written to a temporary name, then renamed)."""
         with atomic_path(path, suffix=".npz") as tmp, open(tmp, "wb") as f:

