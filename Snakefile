@@ -37,3 +37,20 @@ include: "workflow/rules/figures.smk"
 rule all:
     input:
         get_final_outputs(),
+
+
+# On a cluster these run in the Snakemake process itself: they take seconds (a SLURM job costs
+# more than that to schedule), and fetch_sources needs the network, which compute nodes often lack.
+localrules:
+    all,
+    fetch_sources,
+    plan_run,
+    summarize_curation,
+    plot_curation,
+    write_token_manifest,
+    summarize_evaluation,
+    export_law_table,
+    compare_allocation,
+    plot_language_laws,
+    plot_allocation,
+    plot_strategy,

@@ -274,6 +274,9 @@ SlurmdDebug=info
 PlugStackConfig=$STATE_DIR/plugstack.conf
 NodeName=$node NodeAddr=127.0.0.1 NodeHostname=$node ${cpus_line}RealMemory=$real_mem State=UNKNOWN
 PartitionName=$PARTITION Nodes=$node Default=YES MaxTime=INFINITE State=UP OverSubscribe=NO
+# the partition names profiles/slurm asks for, on the same node
+PartitionName=cpu Nodes=$node MaxTime=INFINITE State=UP OverSubscribe=NO
+PartitionName=gpu Nodes=$node MaxTime=INFINITE State=UP OverSubscribe=NO
 EOF
     : >"$STATE_DIR/plugstack.conf"
     cat >"$ENV_FILE" <<EOF

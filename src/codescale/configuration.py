@@ -6,6 +6,12 @@ Each problem names the key path, so a mistake is found before any job starts.
 from __future__ import annotations
 
 
+def code_languages(languages: list[str]) -> list[str]:
+    """The programming languages of the study: ``text`` (natural language) is trained on where a
+    budget asks for it, but is not a language of the code experiment families."""
+    return [lang for lang in languages if lang != "text"]
+
+
 class ConfigError(ValueError):
     """The configuration is inconsistent."""
 
@@ -28,16 +34,19 @@ def check_config(config: dict) -> None:
         if m["hidden"] % m["heads"]:
             problems.append(f"models.{name}: hidden {m['hidden']} is not divisible by heads {m['heads']}")
     exp = config["experiments"]
-    refs = [(f"experiments.{fam}.models", m) for fam in ("scaling", "mixtures", "strategy") if fam in exp
+    refs = [(f"experiments.{fam}.models", m) for fam in ("scaling", "synergy", "mixtures", "strategy") if fam in exp
             for m in exp[fam]["models"]]
     refs += [(f"allocation.budgets.{b}.model", v["model"])
              for b, v in config["allocation"]["budgets"].items()]
     for key, m in refs:
         if m not in models:
             problems.append(f"{key}: unknown model {m!r} (known: {sorted(models)})")
-    for lang in exp.get("scaling", {}).get("languages", []) or []:
-        if lang not in langs:
-            problems.append(f"experiments.scaling.languages: {lang!r} is not in `languages`")
+    for fam in ("scaling", "synergy"):
+        for lang in exp.get(fam, {}).get("languages", []) or []:
+            if lang not in langs:
+                problems.append(f"experiments.{fam}.languages: {lang!r} is not in `languages`")
+    if "synergy" in exp and len(exp["synergy"].get("languages") or code_languages(langs)) < 2:
+        problems.append("experiments.synergy: needs at least two languages")
     if "scaling" in exp:
         points = len(exp["scaling"]["models"]) * len(exp["scaling"]["tokens"])
         if points < 5:

@@ -10,6 +10,7 @@ from codescale.corpus.documents import shard_names
 from codescale.experiments.grid import allocation_runs, expand_runs, run_id, run_spec
 from codescale.provenance import code_hash
 from codescale.sources.fetch import local_fingerprint
+from codescale.train.launch import cluster_settings, run_resources
 
 validate(config, "../schemas/config.schema.yaml")
 check_config(config)
@@ -22,13 +23,23 @@ ALLOCATION_RUNS = {r.run: r for r in allocation_runs(config)}
 BUDGETS = config["allocation"]["budgets"]
 SYNTH = config.get("synth")
 ORGANIZATIONS = SYNTH["organizations"] if SYNTH else []
+CLUSTER = cluster_settings(config)
+
+
+def _run_pattern(distributed):
+    """Run ids whose model trains in one process (CPU or one GPU) or across GPUs (torchrun/srun)."""
+    models = sorted((m for m, s in config["models"].items() if (s.get("gpus", 0) > 1) == distributed),
+                    key=len, reverse=True)
+    if not models:
+        return "(?!)"  # matches nothing
+    return r"[a-z0-9_]+-[a-z0-9_]+-(?:" + "|".join(models) + r")-t[a-z0-9]+"
 
 
 wildcard_constraints:
     source="|".join(SOURCES),
     lang="|".join(LANGUAGES),
     shard=r"part\d{3}",
-    run=r"[a-z0-9]+(-[a-z0-9]+)+",
+    run=r"[a-z0-9_]+(-[a-z0-9_]+)+",
     budget="|".join(BUDGETS),
     organization="|".join(ORGANIZATIONS) or "none",
 
@@ -127,6 +138,52 @@ def _run(wildcards):
 def get_run_spec(wildcards):
     """The spec from config; an optimized allocation run's blend is filled in from its input."""
     return run_spec(_run(wildcards), config)
+
+
+def _train_resources(run):
+    spec = run_spec(run, config)
+    return run_resources(spec["model"], run.tokens, config["models"][run.model].get("gpus", 0), CLUSTER)
+
+
+def _single_process_runtime():
+    """The longest time limit among train_model's runs: the plugin submits a job array with its
+    first job's resources, so every run of the rule asks for the same."""
+    if not _SINGLE_RUNTIME:
+        runs = [r for r in (*RUNS.values(), *ALLOCATION_RUNS.values())
+                if config["models"][r.model].get("gpus", 0) <= 1]
+        _SINGLE_RUNTIME.append(max((_train_resources(r)["runtime"] for r in runs), default=0))
+    return _SINGLE_RUNTIME[0]
+
+
+_SINGLE_RUNTIME = []
+
+
+def get_train_resources(wildcards):
+    """The run's cluster resources from its model's size and GPUs (codescale.train.launch)."""
+    run = _run(wildcards)
+    resources = _train_resources(run)
+    if config["models"][run.model].get("gpus", 0) <= 1:
+        resources["runtime"] = _single_process_runtime()
+    return resources
+
+
+def get_eval_gpu(wildcards=None):
+    """Evaluation decodes on a GPU when the study's models train on GPUs (one value for the
+    whole rule, so its jobs can go as one array)."""
+    return int(any(m.get("gpus", 0) > 0 for m in config["models"].values()))
+
+
+def get_train_resource(name, default=0):
+    """One resource of get_train_resources, as a rule's resource function."""
+
+    def resource(wildcards):
+        return get_train_resources(wildcards).get(name, default)
+
+    return resource
+
+
+def get_train_gpus(wildcards):
+    return config["models"][_run(wildcards).model].get("gpus", 0)
 
 
 def get_run_allocation_input(wildcards):

@@ -14,6 +14,7 @@ rule evaluate_run:
         code=get_code_hash("evaluate", "train", "sandbox", "synth/organize.py", "curate/syntax.py"),
     threads: 1  # tiny models decode no faster on 2 threads; two evaluation jobs run side by side
     resources:
+        gpu=get_eval_gpu(),
         mem_mb=4000,
     log:
         "logs/evaluate_run/{run}.log",

@@ -35,9 +35,14 @@ rule train_model:
         eval_datasets=LANGUAGES,
         eval_sequences=config["evaluate"]["valid_sequences"],
         code=get_code_hash("train", "evaluate/loss.py", "evaluate/generate.py"),
+    wildcard_constraints:
+        run=_run_pattern(distributed=False),
     threads: 1  # two 1-thread runs beat one 2-thread run on tiny models (measured: 15k vs 2×~9k tok/s)
     resources:
-        mem_mb=4000,
+        gpu=get_train_resource("gpu"),
+        cpus_per_task=get_train_resource("cpus_per_task", 1),
+        mem_mb=get_train_resource("mem_mb"),
+        runtime=get_train_resource("runtime"),
     log:
         "logs/train_model/{run}.log",
     cache: "omit-software"
@@ -45,3 +50,41 @@ rule train_model:
         "../../envs/codescale.yaml"
     script:
         "../scripts/train_model.py"
+
+
+rule train_model_distributed:
+    """A run whose model has more than one GPU: the job starts one rank per GPU (torchrun on one
+    node, srun across nodes; codescale.train.launch), then scores the checkpoint as train_model does."""
+    input:
+        spec="results/runs/{run}/spec.json",
+        manifest="results/tokens/manifest.json",
+        datasets=get_run_token_dirs,
+    output:
+        metrics="results/runs/{run}/metrics.jsonl",
+        checkpoint=directory("results/runs/{run}/checkpoint"),
+        evaluation="results/eval/{run}/valid_loss.json",
+    wildcard_constraints:
+        run=_run_pattern(distributed=True),
+    params:
+        log_interval=config["train"]["log_interval"],
+        checkpoint_interval=config["train"]["checkpoint_interval"],
+        eval_datasets=LANGUAGES,
+        eval_sequences=config["evaluate"]["valid_sequences"],
+        gpus=get_train_gpus,
+        gpus_per_node=CLUSTER["gpus_per_node"],
+        code=get_code_hash("train", "evaluate/loss.py", "evaluate/generate.py"),
+    resources:
+        nodes=get_train_resource("nodes", 1),
+        gres=get_train_resource("gres", ""),
+        tasks_per_node=get_train_resource("tasks_per_node", 1),
+        mpi=get_train_resource("mpi", ""),
+        cpus_per_task=get_train_resource("cpus_per_task", 1),
+        mem_mb=get_train_resource("mem_mb"),
+        runtime=get_train_resource("runtime"),
+    log:
+        "logs/train_model_distributed/{run}.log",
+    cache: "omit-software"
+    conda:
+        "../../envs/codescale.yaml"
+    script:
+        "../scripts/train_model_distributed.py"

@@ -1,6 +1,7 @@
 """Expand the ``experiments`` config into runs.
 
-Run ids read ``{family}-{mixture}-{model}-{tokens}`` (``scaling-python-m2-t40k``). A run spec is
+Run ids read ``{family}-{mixture}-{model}-{tokens}`` (``scaling-python-m2-t40k``; a synergy
+run's mixture names target and auxiliary, ``synergy-java_csharp-m2-t128b``). A run spec is
 everything the trainer needs, so two runs with equal specs are the same experiment; the train rule
 receives the spec as a JSON param, which makes a change of any knob rerun exactly the runs it
 touches.
@@ -11,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from codescale.configuration import code_languages
 
 
 def token_label(tokens: int) -> str:
@@ -57,7 +60,7 @@ def dirichlet_mixtures(languages: list[str], count: int, seed: int, concentratio
 
 def expand_runs(config: dict) -> list[Run]:
     """All runs of the configured families, except allocation runs (see :func:`allocation_runs`)."""
-    languages = config["languages"]
+    languages = code_languages(config["languages"])
     exp = config["experiments"]
     runs: list[Run] = []
     scaling = exp.get("scaling")
@@ -68,6 +71,9 @@ def expand_runs(config: dict) -> list[Run]:
                 for tokens in scaling["tokens"]:
                     runs.append(Run(run_id("scaling", lang, model, tokens), "scaling", lang, model,
                                     int(tokens), ((lang, 1.0),)))
+    synergy = exp.get("synergy")
+    if synergy:
+        runs.extend(synergy_runs(synergy, languages))
     mixtures = exp.get("mixtures")
     if mixtures:
         draws = dirichlet_mixtures(languages, mixtures["count"], mixtures["seed"],
@@ -84,6 +90,22 @@ def expand_runs(config: dict) -> list[Run]:
     dupes = sorted({r for r in ids if ids.count(r) > 1})
     if dupes:
         raise ValueError(f"experiments: duplicate run ids {dupes}")
+    return runs
+
+
+def synergy_runs(synergy: dict, languages: list[str]) -> list[Run]:
+    """Study 2: every unordered pair of languages 50:50, and each language alone at the same
+    budget (the ``L(i+i)`` baseline). One run ``{a}_{b}`` serves both targets: the synergy of b
+    for target a reads a's validation loss, that of a for b reads b's. With 7 languages: 21 + 7."""
+    langs = synergy.get("languages") or languages
+    runs = []
+    for i, a in enumerate(langs):
+        for b in langs[i:]:
+            weights = ((a, 1.0),) if a == b else ((a, 0.5), (b, 0.5))
+            for model in synergy["models"]:
+                for tokens in synergy["tokens"]:
+                    runs.append(Run(run_id("synergy", f"{a}_{b}", model, tokens), "synergy", f"{a}_{b}",
+                                    model, int(tokens), weights))
     return runs
 
 
