@@ -1,0 +1,188 @@
+"""The cluster path for real: a single-node SLURM (Debian's slurmctld/slurmd/munge, started by
+scripts/slurm_cluster.sh) runs the smoke config through profiles/slurm. Its outputs must equal
+the local run's; a training job killed mid-run must be retried and resume to the same result;
+the between-workflow cache must work under the slurm executor.
+
+Needs root (the daemons run as root) and Debian's packages (installed by the script when
+missing); skipped with the script's reason where that is not possible."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import torch
+import yaml
+
+from codescale.train.loop import load_model_state
+
+from .conftest import REPO, SMOKE, SNAKEMAKE, prepare_workdir
+
+pytestmark = pytest.mark.workflow
+
+# Fields that measure time, not results: the only differences allowed between two runs.
+TIMING_KEYS = {"seconds", "tokens_per_s", "mfu", "mean_seconds_per_language", "programs_per_second_per_core"}
+HARD_TIMEOUT = 1200  # seconds for one workflow; the workflow is interrupted (SIGINT) after it
+CACHED_RULES = ("fetch_sources", "build_corpus", "train_tokenizer", "tokenize_language", "train_model",
+                "fit_language_laws")
+
+
+@pytest.fixture(scope="module")
+def slurm(tmp_path_factory):
+    """Start the local cluster; yields the environment its clients need; stops it at the end."""
+    state = tmp_path_factory.mktemp("slurm-state")
+    script = REPO / "scripts" / "slurm_cluster.sh"
+    proc = subprocess.run(["bash", str(script), "start", str(state)], capture_output=True, text=True,
+                          timeout=600)
+    if proc.returncode == 77:
+        pytest.skip(f"no local SLURM cluster here: {proc.stderr.strip()}")
+    assert proc.returncode == 0, f"slurm_cluster.sh start failed:\n{proc.stdout}\n{proc.stderr}"
+    yield {"SLURM_CONF": str(state / "slurm.conf")}
+    subprocess.run(["bash", str(script), "stop", str(state)], capture_output=True, timeout=120)
+
+
+def snakemake_slurm(workdir: Path, env: dict, *args: str, configfile: Path = SMOKE,
+                    background: bool = False):
+    """Snakemake with `--profile slurm` (as a user types it in the repository root, where ./slurm
+    links to profiles/slurm), under a hard timeout. The test cluster has no accounting, so jobs
+    are polled with squeue (it keeps finished jobs for an hour: MinJobAge)."""
+    cmd = ["timeout", "-s", "INT", "-k", "60", str(HARD_TIMEOUT), str(SNAKEMAKE), "-s", str(REPO / "Snakefile"),
+           "--configfile", str(configfile), "--directory", str(workdir), "--profile", "slurm",
+           "--slurm-status-command", "squeue", "--slurm-init-seconds-before-status-checks", "1", *args]
+    kwargs = dict(cwd=REPO, env={**os.environ, **env}, text=True)
+    if background:
+        return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **kwargs)
+    proc = subprocess.run(cmd, capture_output=True, **kwargs)
+    assert proc.returncode == 0, f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr[-10000:]}"
+    return proc
+
+
+def _strip_timing(obj):
+    if isinstance(obj, dict):
+        return {k: _strip_timing(v) for k, v in obj.items() if k not in TIMING_KEYS}
+    if isinstance(obj, list):
+        return [_strip_timing(v) for v in obj]
+    return obj
+
+
+def assert_same_results(a: Path, b: Path) -> int:
+    """Every file under a/results equals b's, up to timing fields; PDFs (which embed their
+    creation date) must exist on both sides. Returns the number of files compared."""
+    files_a = sorted(p.relative_to(a) for p in (a / "results").rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(b) for p in (b / "results").rglob("*") if p.is_file())
+    assert files_a == files_b, set(files_a) ^ set(files_b)
+    for rel in files_a:
+        x, y = a / rel, b / rel
+        if rel.suffix == ".pdf":
+            continue
+        if rel.suffix == ".json":
+            assert _strip_timing(json.loads(x.read_text())) == _strip_timing(json.loads(y.read_text())), rel
+        elif rel.suffix == ".jsonl":
+            rows = [[_strip_timing(json.loads(line)) for line in p.read_text().splitlines()] for p in (x, y)]
+            assert rows[0] == rows[1], rel
+        else:
+            assert x.read_bytes() == y.read_bytes(), rel
+    return len(files_a)
+
+
+@pytest.fixture(scope="module")
+def slurm_run(slurm, tmp_path_factory):
+    """The smoke config through the slurm profile, storing into a fresh output cache shared by
+    the cluster's jobs (named rules: a bare --cache does not reach the jobs' command lines)."""
+    cache = tmp_path_factory.mktemp("slurm-output-cache")
+    workdir = prepare_workdir(tmp_path_factory.mktemp("slurm-smoke"))
+    env = {**slurm, "SNAKEMAKE_OUTPUT_CACHE": str(cache)}
+    snakemake_slurm(workdir, env, "--cache", *CACHED_RULES)
+    return workdir, cache
+
+
+def test_smoke_through_slurm_equals_local_run(slurm_run, smoke_run):
+    workdir, _ = slurm_run
+    logs = list((workdir / ".snakemake" / "slurm_logs").rglob("*.log"))
+    assert logs, "no job went through SLURM"
+    assert (workdir / ".snakemake/slurm_logs/rule_train_model").is_dir()
+    assert assert_same_results(smoke_run[0], workdir) > 150
+
+
+def test_cache_under_slurm_restores_in_another_workflow(slurm, slurm_run, tmp_path):
+    _, cache = slurm_run
+    assert any(cache.iterdir()), "the cluster's jobs stored nothing in SNAKEMAKE_OUTPUT_CACHE"
+    other = prepare_workdir(tmp_path / "other")
+    snakemake_slurm(other, {**slurm, "SNAKEMAKE_OUTPUT_CACHE": str(cache)}, "--cache", *CACHED_RULES)
+    for rule in CACHED_RULES:  # restored: the scripts (which always write their logs) never ran
+        written = [p for p in (other / "logs" / rule).rglob("*.log") if p.stat().st_size > 0]
+        assert not written, f"{rule} ran instead of being restored: {written}"
+    assert (other / "logs/compare_allocation/b2k.log").stat().st_size > 0
+    assert assert_same_results(slurm_run[0], other) > 150
+
+
+RUN = "scaling-python-s2-t200k"  # 781 steps of 256 tokens: long enough to kill mid-run
+
+
+def _kill_config(tmp_path: Path) -> Path:
+    cfg = yaml.safe_load(SMOKE.read_text())
+    cfg["train"]["checkpoint_interval"] = 100
+    cfg["experiments"]["scaling"]["tokens"].append(200000)
+    path = tmp_path / "kill.yaml"
+    path.write_text(yaml.safe_dump(cfg, sort_keys=False))
+    return path
+
+
+def test_training_killed_mid_run_resumes_to_the_same_result(slurm, slurm_run, tmp_path):
+    config = _kill_config(tmp_path)
+    target = f"results/eval/{RUN}/valid_loss.json"
+    killed, reference = tmp_path / "killed", tmp_path / "reference"
+    for d in (killed, reference):  # the smoke run's corpus, tokens and metadata: only the run is new
+        shutil.copytree(slurm_run[0], d, symlinks=True)
+    proc = snakemake_slurm(killed, slurm, target, configfile=config, background=True)
+    state = killed / "results/runs" / RUN / "resume" / "state.pt"
+    deadline = time.time() + HARD_TIMEOUT
+    while not state.exists():
+        assert proc.poll() is None, f"the workflow ended before the first checkpoint:\n{proc.stdout.read()}"
+        assert time.time() < deadline, "no checkpoint appeared"
+        time.sleep(0.2)
+    jobs = subprocess.run(["squeue", "-h", "-t", "RUNNING", "-o", "%i %k"], capture_output=True, text=True,
+                          env={**os.environ, **slurm}, check=True).stdout.split("\n")
+    job = [line.split()[0] for line in jobs if "train_model" in line and RUN in line]
+    assert len(job) == 1, jobs
+    subprocess.run(["scancel", "--signal=KILL", "--full", job[0]], env={**os.environ, **slurm}, check=True)
+    out, _ = proc.communicate(timeout=HARD_TIMEOUT + 120)
+    assert proc.returncode == 0, out[-10000:]
+    log = (killed / "logs/train_model" / f"{RUN}.log").read_text()
+    assert f"resuming {RUN} from step" in log, log[-3000:]
+    assert int(log.split(f"resuming {RUN} from step ")[1].split()[0]) >= 100
+
+    subprocess.run([str(SNAKEMAKE), "-s", str(REPO / "Snakefile"), "--configfile", str(config), "--directory",
+                    str(reference), "--cores", "2", target], check=True, capture_output=True, timeout=HARD_TIMEOUT)
+    a, b = (load_model_state(d / "results/runs" / RUN / "checkpoint") for d in (killed, reference))
+    assert a["step"] == b["step"] == 781
+    for key, value in b["model"].items():
+        if torch.is_tensor(value):
+            assert torch.allclose(value, a["model"][key], atol=1e-6), key
+    rows = [[_strip_timing(json.loads(line)) for line in (d / "results/runs" / RUN / "metrics.jsonl")
+             .read_text().splitlines()] for d in (killed, reference)]
+    assert rows[0] == rows[1]
+    assert not (killed / "results/runs" / RUN / "resume").exists()
+    assert _strip_timing(json.loads((killed / target).read_text())) == \
+        _strip_timing(json.loads((reference / target).read_text()))
+
+
+def test_interrupted_workflow_leaves_no_job_behind(slurm, tmp_path):
+    """SIGINT (what the hard timeout sends) cancels the workflow's queued and running jobs."""
+    workdir = prepare_workdir(tmp_path / "interrupted")
+    proc = snakemake_slurm(workdir, slurm, background=True)
+    logs = workdir / ".snakemake" / "slurm_logs"
+    deadline = time.time() + 300
+    while not (logs.exists() and any(logs.rglob("*.log"))):
+        assert proc.poll() is None and time.time() < deadline, "no job was submitted"
+        time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=300)  # `timeout` passes the signal on to snakemake
+    time.sleep(2)
+    left = subprocess.run(["squeue", "-h", "-t", "PENDING,RUNNING", "-o", "%i %j"], capture_output=True,
+                          text=True, env={**os.environ, **slurm}, check=True).stdout.strip()
+    assert not left, f"jobs left running after the interrupt: {left}"
