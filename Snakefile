@@ -19,7 +19,11 @@ from snakemake.utils import min_version
 min_version("9.0")
 
 
-configfile: "config/config.yaml"
+# --configfile files are overlays on the embedded default, unless one says `standalone: true`
+# (config/paper.yaml: its sources, models and budgets replace the default's, not join them).
+if not config.get("standalone"):
+
+    configfile: "config/config.yaml"
 
 
 include: "workflow/rules/common.smk"

@@ -77,8 +77,15 @@ def check_config(config: dict) -> None:
             if fam != "allocation" and fam not in exp:
                 problems.append(f"evaluate.{task}.families: {fam!r} is not a configured experiment family")
     a = config["allocation"]
-    if a["min_share"] * len(langs) > 1 or a["max_share"] * len(langs) < 1:
+    k = len(code_languages(langs))
+    if a["min_share"] * k > 1 or a["max_share"] * k < 1:
         problems.append(f"allocation: shares [{a['min_share']}, {a['max_share']}] are infeasible "
-                        f"for {len(langs)} languages")
+                        f"for {k} languages")
+    for name, b in a["budgets"].items():
+        text = b.get("text_tokens", 0)
+        if text and "text" not in langs:
+            problems.append(f"allocation.budgets.{name}.text_tokens: needs `text` in `languages` (and a source)")
+        if text >= b["tokens"]:
+            problems.append(f"allocation.budgets.{name}.text_tokens: {text} leaves no code tokens of {b['tokens']}")
     if problems:
         raise ConfigError("invalid configuration:\n  - " + "\n  - ".join(problems))

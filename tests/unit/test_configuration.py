@@ -44,6 +44,9 @@ def test_misspelt_threshold_is_rejected(config):
     (lambda c: c["experiments"].pop("strategy"), r"evaluate.translation.families: 'strategy' is not a configured"),
     (lambda c: c["experiments"]["strategy"]["batch"].update(micro=3), "strategy.batch: global 2"),
     (lambda c: c["synth"]["functions"].update(min=3), "synth.functions: min 3 > max 2"),
+    (lambda c: c["allocation"]["budgets"]["b160k"].update(text_tokens=1000), "text_tokens: needs `text`"),
+    (lambda c: c["experiments"].update(synergy={"models": ["m1"], "tokens": [1], "languages": ["go"]}),
+     "synergy: needs at least two"),
 ])
 def test_cross_checks_name_the_key(config, mutate, message):
     config = copy.deepcopy(config)

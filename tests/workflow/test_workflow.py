@@ -40,6 +40,30 @@ def test_dry_run_of_shipped_config(config):
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+def test_paper_study_builds_through_the_slurm_profile():
+    """`snakemake -n --profile slurm --configfile config/paper.yaml`, as typed in the README: every
+    run of the paper's study, sized for the cluster (bench/stage_times.py times it)."""
+    proc = subprocess.run([str(SNAKEMAKE), "-n", "--profile", "slurm", "--configfile", "config/paper.yaml"],
+                          cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    rules = planned_rules(proc)
+    # 420 scaling + 28 synergy + 64 mixtures + 40 strategy + 2 allocation runs, all multi-GPU
+    assert rules["train_model_distributed"] == rules["plan_run"] == 554
+    assert "train_model" not in rules
+    assert rules["filter_documents"] == rules["assemble_documents"] == 8 * 64  # 7 languages + text
+    text = proc.stdout + proc.stderr
+
+    def resources(run):
+        block = text.split(f"log: logs/train_model_distributed/{run}.log", 1)[1]
+        return dict(kv.split("=", 1) for kv in block.split("resources: ", 1)[1].split("\n", 1)[0].split(", "))
+
+    big = resources("strategy-pairing-m7b0-t64b")  # 128 GPUs: 16 nodes of 8, one rank per GPU
+    assert (big["nodes"], big["gres"], big["tasks_per_node"], big["mpi"]) == ("16", "gpu:8", "8", "srun")
+    assert big["slurm_partition"] == "gpu" and 30 < int(big["runtime"]) <= 2880
+    small = resources("scaling-python-m100m-t2b")  # 8 GPUs: one node (torchrun)
+    assert small["nodes"] == "1" and int(small["runtime"]) < int(big["runtime"])
+
+
 def test_malformed_config_fails_before_any_job(tmp_path):
     bad = yaml.safe_load(SMOKE.read_text())
     bad["train"]["batch"]["globl"] = 8

@@ -1,11 +1,12 @@
 # Config validation, the run table, wildcard constraints and small get_* helpers. No logic here:
 # it lives in src/codescale.
 
+import functools
 import json
 
 from snakemake.utils import validate
 
-from codescale.configuration import check_config
+from codescale.configuration import check_config, code_languages
 from codescale.corpus.documents import shard_names
 from codescale.experiments.grid import allocation_runs, expand_runs, run_id, run_spec
 from codescale.provenance import code_hash
@@ -16,6 +17,7 @@ validate(config, "../schemas/config.schema.yaml")
 check_config(config)
 
 LANGUAGES = config["languages"]
+CODE_LANGUAGES = code_languages(LANGUAGES)  # without `text` (natural language)
 SOURCES = {n: s for n, s in config["sources"].items() if set(s["langs"]) & set(LANGUAGES)}
 SHARDS = shard_names(config["corpus"]["shards"])
 RUNS = {r.run: r for r in expand_runs(config)}
@@ -160,7 +162,12 @@ _SINGLE_RUNTIME = []
 
 def get_train_resources(wildcards):
     """The run's cluster resources from its model's size and GPUs (codescale.train.launch)."""
-    run = _run(wildcards)
+    return _train_resources_of(wildcards.run)
+
+
+@functools.cache
+def _train_resources_of(run_id):  # resources are evaluated several times per job: compute once
+    run = RUNS.get(run_id) or ALLOCATION_RUNS[run_id]
     resources = _train_resources(run)
     if config["models"][run.model].get("gpus", 0) <= 1:
         resources["runtime"] = _single_process_runtime()

@@ -6,7 +6,7 @@ rule fit_language_laws:
     output:
         "results/laws/language_laws.json",
     params:
-        languages=LANGUAGES,
+        languages=CODE_LANGUAGES,
         options=config["laws"],
         code=get_code_hash("laws", "evaluate/summary.py"),
     log:

@@ -11,7 +11,7 @@ rule synthesize_parallel_corpus:
         seed=config["synth"]["seed"],
         functions=config["synth"]["functions"],
         eval_fraction=config["synth"]["eval_fraction"],
-        languages=LANGUAGES,
+        languages=CODE_LANGUAGES,
         toolchains=get_toolchain_availability(),
         code=get_code_hash("synth", "sandbox"),
     threads: 2  # programs verify in parallel; each one runs in its own sandboxed processes

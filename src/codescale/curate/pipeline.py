@@ -345,7 +345,9 @@ def assemble_shard(filtered: list[str | Path], near_duplicates: str | Path | Non
             continue
         repos[(doc["source"], doc["repo"])].append(doc)
 
-    ordering = curate_config.get("dependency_order", True)
+    from codescale.curate.dependencies import LANGUAGES as ORDERED_LANGUAGES
+
+    ordering = curate_config.get("dependency_order", True) and lang in ORDERED_LANGUAGES  # not `text`
     level = curate_config.get("documents", "file")
     out: list[dict] = []
     for (source, repo), files in repos.items():

@@ -127,12 +127,20 @@ def strategy_runs(strategy: dict, languages: list[str]) -> list[Run]:
     return runs
 
 
+def text_share(budget: dict) -> float:
+    """Share of a budget's tokens that is natural language (``text_tokens``; 0 without)."""
+    return budget.get("text_tokens", 0) / budget["tokens"]
+
+
 def allocation_runs(config: dict) -> list[Run]:
     """Uniform and optimized runs per allocation budget; optimized weights come from the
     allocate stage, so they are empty here."""
     runs = []
+    languages = code_languages(config["languages"])
     for _budget, b in config["allocation"]["budgets"].items():
-        uniform = tuple((lang, 1.0) for lang in config["languages"])
+        text = text_share(b)
+        uniform = tuple((lang, (1.0 - text) / len(languages)) for lang in languages)
+        uniform += (("text", text),) if text else ()
         for mixture, weights in (("uniform", uniform), ("optimized", ())):
             rid = run_id("allocation", mixture, b["model"], int(b["tokens"]))
             runs.append(Run(rid, "allocation", mixture, b["model"], int(b["tokens"]), weights))
@@ -170,6 +178,10 @@ def with_allocation(spec: dict, allocation: dict) -> dict:
     """``spec`` with the blend of the allocation's optimized mixture."""
     props = allocation["mixtures"]["optimized"]["proportions"]
     pairs = sorted((lang, p) for lang, p in props.items() if p > 0)
+    text = allocation.get("text_tokens", 0)
+    if text:  # proportions are of the code tokens; natural language keeps its fixed share
+        share = text / (allocation["tokens"] + text)
+        pairs = sorted([(lang, p * (1 - share)) for lang, p in pairs] + [("text", share)])
     total = sum(p for _, p in pairs)
     spec = dict(spec)
     spec["blend"] = {"prefixes": [f"{lang}/train" for lang, _ in pairs],

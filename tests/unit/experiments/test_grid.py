@@ -61,3 +61,30 @@ def test_allocation_runs_and_optimized_blend():
     alloc = {"mixtures": {"optimized": {"proportions": {"go": 0.75, "rust": 0.25, "java": 0.0}}}}
     spec = with_allocation(spec, alloc)
     assert spec["blend"] == {"prefixes": ["go/train", "rust/train"], "weights": [0.75, 0.25]}
+
+
+def test_synergy_runs_pair_every_language_with_every_other_and_itself():
+    cfg = dict(CONFIG, experiments={**CONFIG["experiments"], "synergy": {"models": ["m2"], "tokens": [128000]}})
+    runs = [r for r in expand_runs(cfg) if r.family == "synergy"]
+    assert len(runs) == 28  # 21 pairs + 7 self baselines
+    by_id = {r.run: r for r in runs}
+    assert by_id["synergy-java_csharp-m2-t128k"].weights == (("java", 0.5), ("csharp", 0.5))
+    assert by_id["synergy-python_python-m2-t128k"].weights == (("python", 1.0),)
+    assert "synergy-csharp_java-m2-t128k" not in by_id  # one run serves both targets
+
+
+def test_natural_language_keeps_its_share_in_both_allocation_runs():
+    cfg = dict(CONFIG, languages=[*CONFIG["languages"], "text"],
+               allocation={**CONFIG["allocation"], "budgets": {"b400b": {"model": "m2", "tokens": 400 * 10**9,
+                                                                        "text_tokens": 50 * 10**9}}})
+    uniform, optimized = allocation_runs(cfg)
+    blend = run_spec(uniform, cfg)["blend"]
+    weights = dict(zip(blend["prefixes"], blend["weights"], strict=True))
+    assert weights["text/train"] == 0.125  # 50B of 400B
+    assert weights["python/train"] == pytest.approx(0.125, abs=1e-6)  # 350B / 7 = 50B each
+    alloc = {"tokens": 350 * 10**9, "text_tokens": 50 * 10**9,
+             "mixtures": {"optimized": {"proportions": {"go": 0.6, "rust": 0.4}}}}
+    spec = with_allocation(run_spec(optimized, cfg), alloc)
+    assert dict(zip(spec["blend"]["prefixes"], spec["blend"]["weights"], strict=True)) == \
+        {"go/train": 0.525, "rust/train": 0.35, "text/train": 0.125}
+    assert all(r.run.split("-")[1] != "text" for r in expand_runs(cfg))  # no code family trains on text
