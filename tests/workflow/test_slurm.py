@@ -71,11 +71,18 @@ def _strip_timing(obj):
     return obj
 
 
+def _result_files(workdir: Path) -> list[Path]:
+    """Files under results/, through the links --cache leaves to restored or stored outputs,
+    without Snakemake's directory timestamps."""
+    return sorted((Path(root) / name).relative_to(workdir)
+                  for root, _, names in os.walk(workdir / "results", followlinks=True)
+                  for name in names if name != ".snakemake_timestamp")
+
+
 def assert_same_results(a: Path, b: Path) -> int:
     """Every file under a/results equals b's, up to timing fields; PDFs (which embed their
     creation date) must exist on both sides. Returns the number of files compared."""
-    files_a = sorted(p.relative_to(a) for p in (a / "results").rglob("*") if p.is_file())
-    files_b = sorted(p.relative_to(b) for p in (b / "results").rglob("*") if p.is_file())
+    files_a, files_b = _result_files(a), _result_files(b)
     assert files_a == files_b, set(files_a) ^ set(files_b)
     for rel in files_a:
         x, y = a / rel, b / rel

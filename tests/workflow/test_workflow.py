@@ -81,6 +81,9 @@ def test_smoke_run_produces_every_artifact(smoke_run):
     res = workdir / "results"
     summary = pd.read_parquet(res / "eval/summary.parquet")
     assert set(summary.family) == {"scaling", "mixtures", "strategy", "allocation"}
+    # the run used --cache: two organizations of one corpus must not share a cache key
+    bins = {o: (res / f"tokens/parallel_{o}/train.bin").read_bytes() for o in ("shuffled", "pairing")}
+    assert bins["shuffled"] != bins["pairing"]
     valid = summary[summary.task == "valid_loss"]
     assert set(valid.lang_or_direction) == {"python", "javascript"}
     assert summary[summary.metric == "loss"].value.between(0, 20).all()

@@ -46,6 +46,14 @@ wildcard_constraints:
     organization="|".join(ORGANIZATIONS) or "none",
 
 
+def get_wildcards(wildcards):
+    """The job's wildcards as a param. The between-workflow cache keys a job by its script, params
+    and inputs, not by its output paths: without this, two jobs that differ only by a wildcard
+    (organizations pairing and shuffled of the same corpus) would share a key and one would
+    restore the other's output."""
+    return dict(wildcards.items())
+
+
 def get_code_hash(*parts):
     """Hash of the package modules a rule's script uses (a rerun trigger through params)."""
     return code_hash(*parts)

@@ -3,6 +3,7 @@ rule fetch_sources:
     output:
         directory("resources/sources/{source}"),
     params:
+        job_wildcards=get_wildcards,
         spec=get_source_spec,
         local_files=get_local_source_fingerprint,
         code=get_code_hash("sources", "corpus/languages.py", "artifacts.py"),
@@ -23,6 +24,7 @@ rule build_corpus:
     output:
         directory("results/corpus/{source}"),
     params:
+        job_wildcards=get_wildcards,
         langs=get_source_langs,
         byte_caps=get_source_byte_caps,
         shards=config["corpus"]["shards"],

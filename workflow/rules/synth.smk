@@ -31,6 +31,7 @@ rule organize_parallel_data:
     output:
         "results/synth/organizations/{organization}.parquet",
     params:
+        job_wildcards=get_wildcards,
         seed=config["synth"]["seed"],
         code=get_code_hash("synth/organize.py"),
     log:
@@ -49,6 +50,7 @@ rule tokenize_parallel:
     output:
         directory("results/tokens/parallel_{organization}"),
     params:
+        job_wildcards=get_wildcards,
         valid_fraction=config["tokenizer"]["valid_fraction"],
         code=get_code_hash("tokens", "artifacts.py", "progress.py"),
     log:

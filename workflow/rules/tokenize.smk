@@ -27,6 +27,7 @@ rule tokenize_language:
     output:
         directory("results/tokens/{lang}"),
     params:
+        job_wildcards=get_wildcards,
         valid_fraction=config["tokenizer"]["valid_fraction"],
         code=get_code_hash("tokens", "artifacts.py", "progress.py"),
     log:
