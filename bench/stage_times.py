@@ -21,7 +21,7 @@ STAGES = {
                  "summarize_curation"],
     "tokenization": ["train_tokenizer", "tokenize_language", "write_token_manifest"],
     "synthetic parallel code": ["synthesize_parallel_corpus", "organize_parallel_data", "tokenize_parallel"],
-    "training+eval": ["plan_run", "train_model"],
+    "training+eval": ["plan_run", "train_model", "train_model_distributed"],
     "task evaluation": ["evaluate_run"],
     "evaluation summary": ["summarize_evaluation"],
     "laws": ["fit_language_laws", "export_law_table"],
