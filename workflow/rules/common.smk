@@ -155,17 +155,12 @@ def _train_resources(run):
     return run_resources(spec["model"], run.tokens, config["models"][run.model].get("gpus", 0), CLUSTER)
 
 
+@functools.cache
 def _single_process_runtime():
     """The longest time limit among train_model's runs: the plugin submits a job array with its
     first job's resources, so every run of the rule asks for the same."""
-    if not _SINGLE_RUNTIME:
-        runs = [r for r in (*RUNS.values(), *ALLOCATION_RUNS.values())
-                if config["models"][r.model].get("gpus", 0) <= 1]
-        _SINGLE_RUNTIME.append(max((_train_resources(r)["runtime"] for r in runs), default=0))
-    return _SINGLE_RUNTIME[0]
-
-
-_SINGLE_RUNTIME = []
+    runs = [r for r in (*RUNS.values(), *ALLOCATION_RUNS.values()) if config["models"][r.model].get("gpus", 0) <= 1]
+    return max((_train_resources(r)["runtime"] for r in runs), default=0)
 
 
 def get_train_resources(wildcards):
