@@ -28,9 +28,13 @@ ORGANIZATIONS = SYNTH["organizations"] if SYNTH else []
 CLUSTER = cluster_settings(config)
 
 
+def _model_gpus(model):
+    return config["models"][model].get("gpus", 0)
+
+
 def _run_pattern(distributed):
     """Run ids whose model trains in one process (CPU or one GPU) or across GPUs (torchrun/srun)."""
-    models = sorted((m for m, s in config["models"].items() if (s.get("gpus", 0) > 1) == distributed),
+    models = sorted((m for m in config["models"] if (_model_gpus(m) > 1) == distributed),
                     key=len, reverse=True)
     if not models:
         return "(?!)"  # matches nothing
@@ -152,14 +156,14 @@ def get_run_spec(wildcards):
 
 def _train_resources(run):
     spec = run_spec(run, config)
-    return run_resources(spec["model"], run.tokens, config["models"][run.model].get("gpus", 0), CLUSTER)
+    return run_resources(spec["model"], run.tokens, _model_gpus(run.model), CLUSTER)
 
 
 @functools.cache
 def _single_process_runtime():
     """The longest time limit among train_model's runs: the plugin submits a job array with its
     first job's resources, so every run of the rule asks for the same."""
-    runs = [r for r in (*RUNS.values(), *ALLOCATION_RUNS.values()) if config["models"][r.model].get("gpus", 0) <= 1]
+    runs = [r for r in (*RUNS.values(), *ALLOCATION_RUNS.values()) if _model_gpus(r.model) <= 1]
     return max((_train_resources(r)["runtime"] for r in runs), default=0)
 
 
@@ -172,7 +176,7 @@ def get_train_resources(wildcards):
 def _train_resources_of(run_id):  # resources are evaluated several times per job: compute once
     run = RUNS.get(run_id) or ALLOCATION_RUNS[run_id]
     resources = _train_resources(run)
-    if config["models"][run.model].get("gpus", 0) <= 1:
+    if _model_gpus(run.model) <= 1:
         resources["runtime"] = _single_process_runtime()
     return resources
 
@@ -180,7 +184,7 @@ def _train_resources_of(run_id):  # resources are evaluated several times per jo
 def get_eval_gpu(wildcards=None):
     """Evaluation decodes on a GPU when the study's models train on GPUs (one value for the
     whole rule, so its jobs can go as one array)."""
-    return int(any(m.get("gpus", 0) > 0 for m in config["models"].values()))
+    return int(any(_model_gpus(m) > 0 for m in config["models"]))
 
 
 def get_train_resource(name, default=0):
@@ -193,7 +197,7 @@ def get_train_resource(name, default=0):
 
 
 def get_train_gpus(wildcards):
-    return config["models"][_run(wildcards).model].get("gpus", 0)
+    return _model_gpus(_run(wildcards).model)
 
 
 def get_run_allocation_input(wildcards):

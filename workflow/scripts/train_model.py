@@ -4,8 +4,8 @@ from pathlib import Path
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
 
-from codescale.artifacts import read_json, write_json  # noqa: E402
-from codescale.evaluate.loss import validation_loss  # noqa: E402
+from codescale.artifacts import read_json  # noqa: E402
+from codescale.evaluate.loss import write_validation_loss  # noqa: E402
 from codescale.train.loop import train_run  # noqa: E402
 
 s = snakemake  # noqa: F821
@@ -14,6 +14,5 @@ tokens_dir = Path(s.input.manifest).parent
 result = train_run(spec, Path(s.output.metrics).parent, tokens_dir, threads=s.threads,
                    log_interval=s.params.log_interval, checkpoint_interval=s.params.checkpoint_interval)
 print(result, file=sys.stderr)
-losses = validation_loss(spec, s.output.checkpoint, tokens_dir, s.params.eval_datasets,
-                         sequences=s.params.eval_sequences, threads=s.threads)
-write_json(s.output.evaluation, {"run": spec["run"], "task": "valid_loss", "results": losses})
+write_validation_loss(s.output.evaluation, spec, s.output.checkpoint, tokens_dir, s.params.eval_datasets,
+                      sequences=s.params.eval_sequences, threads=s.threads)

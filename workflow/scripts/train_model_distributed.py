@@ -4,8 +4,8 @@ from pathlib import Path
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
 
-from codescale.artifacts import read_json, write_json  # noqa: E402
-from codescale.evaluate.loss import validation_loss  # noqa: E402
+from codescale.artifacts import read_json  # noqa: E402
+from codescale.evaluate.loss import write_validation_loss  # noqa: E402
 from codescale.train.launch import run_ranks  # noqa: E402
 
 s = snakemake  # noqa: F821
@@ -15,6 +15,5 @@ args = ["--spec", s.input.spec, "--run-dir", str(Path(s.output.metrics).parent),
         "--checkpoint-interval", str(s.params.checkpoint_interval)]
 run_ranks(s.params.gpus, s.params.gpus_per_node, args, sys.stderr)
 spec = read_json(s.input.spec)
-losses = validation_loss(spec, s.output.checkpoint, tokens_dir, s.params.eval_datasets,
-                         sequences=s.params.eval_sequences, threads=s.threads)
-write_json(s.output.evaluation, {"run": spec["run"], "task": "valid_loss", "results": losses})
+write_validation_loss(s.output.evaluation, spec, s.output.checkpoint, tokens_dir, s.params.eval_datasets,
+                      sequences=s.params.eval_sequences, threads=s.threads)

@@ -25,7 +25,7 @@ import re
 import zlib
 from dataclasses import dataclass
 
-from codescale.curate.syntax import syntax_error_share
+from codescale.curate.syntax import GRAMMARS, syntax_error_share
 
 
 @dataclass(frozen=True)
@@ -191,7 +191,7 @@ def branch_chain_filter(doc: dict, t: Thresholds) -> str | None:
 
 
 def syntax_filter(doc: dict, t: Thresholds) -> str | None:
-    if not t.syntax or doc["lang"] == "text":  # natural language has no grammar to check
+    if not t.syntax or doc["lang"] not in GRAMMARS:  # natural language has no grammar to check
         return None
     share = syntax_error_share(doc["lang"], doc["content"], doc["path"])
     return "syntax_error" if share > t.max_syntax_error_share else None

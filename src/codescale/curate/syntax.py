@@ -15,6 +15,8 @@ import warnings
 
 from tree_sitter import Language, Parser
 
+GRAMMARS = ("python", "java", "javascript", "typescript", "csharp", "go", "rust")  # `text` has none
+
 
 @functools.cache
 def _language(lang: str, tsx: bool = False) -> Language:

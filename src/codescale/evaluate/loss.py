@@ -35,3 +35,13 @@ def validation_loss(spec: dict, checkpoint: str | Path, tokens_dir: str | Path, 
         results[name] = {"loss": total / count, "tokens": count}
     release()
     return results
+
+
+def write_validation_loss(out: str | Path, spec: dict, checkpoint: str | Path, tokens_dir: str | Path,
+                          datasets: list[str], *, sequences: int, threads: int = 1) -> None:
+    """Score a run's final checkpoint on every dataset's validation split into ``out`` (the
+    ``valid_loss`` task of the evaluation table)."""
+    from codescale.artifacts import write_json
+
+    losses = validation_loss(spec, checkpoint, tokens_dir, datasets, sequences=sequences, threads=threads)
+    write_json(out, {"run": spec["run"], "task": "valid_loss", "results": losses})

@@ -162,3 +162,10 @@ def test_csharp_preprocessor_branches_are_resolved_before_parsing():
     nested = "#if !A && (B || !C)\nyes\n#elif true\nno\n#else\nno2\n#endif\n"
     assert [ln for ln in csharp_active_code(nested).split("\n") if ln] == ["yes"]
     assert csharp_active_code("#if __import__('os')\nx\n#endif\n").strip() == ""
+
+
+def test_natural_language_has_no_syntax_to_check():
+    prose = "Gradient descent, in short: take a step downhill (then another {unbalanced.\n" * 3
+    doc = {"lang": "text", "path": "notes.md", "content": prose, "bytes": len(prose)}
+    assert first_reason(doc, WIDE) is None
+    assert first_reason({**doc, "lang": "python", "path": "notes.py"}, WIDE) == "syntax_error"

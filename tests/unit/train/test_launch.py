@@ -51,3 +51,33 @@ def test_launch_commands():
                        "--kill-on-bad-exit=1"]
     assert cmd[6:] == ["py", "-m", "codescale.train.launch", "--spec", "s.json"]
     assert env == {"MASTER_ADDR": "n1", "MASTER_PORT": "30000"}
+
+
+def test_ranks_started_by_torchrun_train_like_the_in_job_path(tokens_dir, tmp_path):
+    """The multi-GPU path for real, at world size 1 on CPU: torchrun starts `python -m
+    codescale.train.launch`, which trains to the same weights as train_run in-process."""
+    import json
+
+    import torch
+
+    from codescale.train import loop
+    from codescale.train.launch import run_ranks
+
+    from .test_loop import tiny_spec
+
+    spec = tiny_spec()
+    (tmp_path / "spec.json").write_text(json.dumps(spec))
+    with open(tmp_path / "ranks.log", "w") as log:
+        run_ranks(1, 8, ["--spec", str(tmp_path / "spec.json"), "--run-dir", str(tmp_path / "ranks"),
+                         "--tokens-dir", str(tokens_dir), "--log-interval", "2"], log)
+    assert "launching: " in (tmp_path / "ranks.log").read_text()
+    loop.train_run(spec, tmp_path / "direct", tokens_dir, log_interval=2)
+    a, b = (loop.load_model_state(tmp_path / d / "checkpoint") for d in ("ranks", "direct"))
+    assert a["step"] == b["step"] == 8
+    for key, value in b["model"].items():
+        if torch.is_tensor(value):
+            assert torch.equal(value, a["model"][key]), key
+    with pytest.raises(RuntimeError, match="training ranks failed"):
+        with open(tmp_path / "bad.log", "w") as log:
+            run_ranks(1, 8, ["--spec", str(tmp_path / "missing.json"), "--run-dir", str(tmp_path / "x"),
+                             "--tokens-dir", str(tokens_dir)], log)
