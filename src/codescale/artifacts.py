@@ -1,4 +1,5 @@
-"""Atomic writing of artifacts: write to a temporary name beside the target, then rename.
+"""Atomic writing of artifacts (write to a temporary name beside the target, then rename), and
+the content digests of directory artifacts.
 
 A failure part-way leaves no half-written file under the final name, and an existing artifact
 is only replaced once the new one is complete.
@@ -7,11 +8,13 @@ is only replaced once the new one is complete.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -78,3 +81,72 @@ def _json_default(obj: Any) -> Any:
     if isinstance(obj, Path):
         return str(obj)
     raise TypeError(f"not JSON serializable: {type(obj).__name__}")
+
+
+# A directory artifact's digest: a small JSON file beside it (``<dir>.digest.json``) with the
+# size and sha256 of every file in it, written by the job that made the directory. Cached rules
+# take the digest, not the directory, as their input. Under a cluster executor each job's own
+# Snakemake keys the between-workflow cache by the content of the job's inputs. A directory
+# cannot be hashed that way (IsADirectoryError), and a checkpoint or a token dataset is too big
+# to hash in every job that reads it. The digest is hashed once, by the job that wrote it.
+DIGEST_SUFFIX = ".digest.json"
+_SKIP = {".snakemake_timestamp"}  # Snakemake touches it in directory outputs after the job
+
+
+def digest_path(directory: str | os.PathLike) -> Path:
+    directory = Path(directory)
+    return directory.with_name(directory.name + DIGEST_SUFFIX)
+
+
+def _files(root: Path) -> list[Path]:
+    """Every file under ``root``, through symbolic links (a directory restored from the cache
+    is a directory of links into it)."""
+    return sorted(Path(dirpath, name).relative_to(root)
+                  for dirpath, _, names in os.walk(root, followlinks=True)
+                  for name in names if name not in _SKIP)
+
+
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def tree_digest(directory: str | os.PathLike, workers: int | None = None) -> dict:
+    """Size and sha256 of every file under ``directory``, by relative path. Files are hashed on
+    a thread pool (hashlib releases the GIL), so a multi-file checkpoint hashes at disk speed."""
+    root = Path(directory)
+    if not root.is_dir():
+        raise FileNotFoundError(f"{root}: not a directory, cannot digest it")
+    files = _files(root)
+    with ThreadPoolExecutor(max_workers=workers or min(8, os.cpu_count() or 1)) as pool:
+        hashes = list(pool.map(_sha256, (root / f for f in files)))
+    sizes = [(root / f).stat().st_size for f in files]
+    return {"files": {str(f): {"bytes": n, "sha256": h} for f, n, h in zip(files, sizes, hashes, strict=True)},
+            "total_bytes": sum(sizes)}
+
+
+def write_tree_digest(directory: str | os.PathLike, target: str | os.PathLike | None = None) -> Path:
+    """Write ``directory``'s digest to ``target`` (default: beside it), atomically."""
+    target = Path(target) if target is not None else digest_path(directory)
+    if target != digest_path(directory):
+        raise ValueError(f"{target}: a digest must lie beside its directory, as {digest_path(directory)}")
+    write_json(target, tree_digest(directory))
+    return target
+
+
+def digested_directory(digest: str | os.PathLike) -> Path:
+    """The directory a digest file describes, after checking that it still holds exactly the
+    listed files at the listed sizes (cheap: no rehashing)."""
+    digest = Path(digest)
+    if not digest.name.endswith(DIGEST_SUFFIX):
+        raise ValueError(f"{digest}: not a directory digest (expected a name ending in {DIGEST_SUFFIX})")
+    directory = digest.with_name(digest.name[: -len(DIGEST_SUFFIX)])
+    listed = read_json(digest)["files"]
+    if not directory.is_dir():
+        raise FileNotFoundError(f"{directory}: missing, but its digest {digest} exists")
+    found = {str(f): (directory / f).stat().st_size for f in _files(directory)}
+    if found != {name: entry["bytes"] for name, entry in listed.items()}:
+        changed = sorted(set(found.items()) ^ {(n, e["bytes"]) for n, e in listed.items()})
+        raise ValueError(f"{directory}: does not match its digest {digest} (files or sizes differ: "
+                         f"{', '.join(name for name, _ in changed[:5])})")
+    return directory
