@@ -1,6 +1,7 @@
 """The cluster path for real: a single-node SLURM (Debian's slurmctld/slurmd/munge, started by
-scripts/slurm_cluster.sh) runs the smoke config through profiles/slurm. Its outputs must equal
-the local run's; a training job killed mid-run must be retried and resume to the same result.
+scripts/slurm_cluster.sh) runs the smoke config through profiles/slurm with the between-workflow
+cache on. Its outputs must equal the local run's; a second workflow must restore the cached jobs
+from the shared cache; a training job killed mid-run must be retried and resume to the same result.
 
 Needs root (the daemons run as root) and Debian's packages (installed by the script when
 missing); skipped with the script's reason where that is not possible."""
@@ -88,6 +89,11 @@ def assert_same_results(a: Path, b: Path) -> int:
         x, y = a / rel, b / rel
         if rel.suffix == ".pdf":
             continue
+        if rel.name.endswith(".digest.json"):
+            # a digest hashes its directory's files, some of which hold timings; the files
+            # themselves are compared one by one here, so compare the listings
+            assert json.loads(x.read_text())["files"].keys() == json.loads(y.read_text())["files"].keys(), rel
+            continue
         if rel.suffix == ".json":
             assert _strip_timing(json.loads(x.read_text())) == _strip_timing(json.loads(y.read_text())), rel
         elif rel.suffix == ".jsonl":
@@ -99,10 +105,16 @@ def assert_same_results(a: Path, b: Path) -> int:
 
 
 @pytest.fixture(scope="module")
-def slurm_run(slurm, tmp_path_factory):
-    """The smoke config through the slurm profile."""
+def slurm_cache(tmp_path_factory):
+    """The shared SNAKEMAKE_OUTPUT_CACHE of the cluster's workflows."""
+    return tmp_path_factory.mktemp("slurm-output-cache")
+
+
+@pytest.fixture(scope="module")
+def slurm_run(slurm, slurm_cache, tmp_path_factory):
+    """The smoke config through the slurm profile, storing the cached rules' outputs."""
     workdir = prepare_workdir(tmp_path_factory.mktemp("slurm-smoke"))
-    snakemake_slurm(workdir, slurm)
+    snakemake_slurm(workdir, {**slurm, "SNAKEMAKE_OUTPUT_CACHE": str(slurm_cache)}, "--cache")
     return workdir
 
 
@@ -112,6 +124,37 @@ def test_smoke_through_slurm_equals_local_run(smoke_run, slurm_run):
     assert logs, "no job went through SLURM"
     assert (workdir / ".snakemake/slurm_logs/rule_train_model").is_dir()
     assert assert_same_results(smoke_run[0], workdir) > 150
+
+
+# Cached rules whose jobs run on the cluster (each job's own Snakemake fetches or stores), and one
+# (fetch_sources, a local rule) that the workflow runs itself.
+CACHED_RULES = ("fetch_sources", "build_corpus", "train_tokenizer", "tokenize_language", "synthesize_parallel_corpus",
+                "tokenize_parallel", "train_model", "evaluate_run")
+
+
+def test_second_workflow_restores_cached_jobs_from_the_shared_cache(slurm, slurm_cache, slurm_run, tmp_path):
+    """Workflow A (slurm_run) stored; workflow B, in another directory, restores every cached job
+    of a strategy run's evaluation (corpus, tokens, parallel data, training, tasks) on the nodes."""
+    assert (slurm_run / "results/tokenizer/tokenizer.json").resolve().is_relative_to(slurm_cache), \
+        "workflow A did not store its outputs in the cache"
+    run = sorted(p.parent.name for p in (slurm_run / "results/eval").glob("strategy-pairing-*/tasks"))[0]
+    other = prepare_workdir(tmp_path / "other")
+    snakemake_slurm(other, {**slurm, "SNAKEMAKE_OUTPUT_CACHE": str(slurm_cache)}, "--cache",
+                    f"results/eval/{run}/tasks", f"results/eval/{run}/valid_loss.json")
+    assert (other / ".snakemake/slurm_logs/rule_filter_documents").is_dir()  # jobs went through SLURM
+    for rule in CACHED_RULES:
+        logs = list((other / "logs" / rule).rglob("*.log"))
+        assert logs, f"no {rule} job in workflow B"
+        # restored: the script never ran, and it always writes its log when it runs
+        written = [p for p in logs if p.stat().st_size > 0]
+        assert not written, f"{rule} ran instead of being restored: {written}"
+    assert (other / "logs/filter_documents").is_dir() and \
+        all(p.stat().st_size > 0 for p in (other / "logs/filter_documents").rglob("*.log"))  # not cached: ran
+    for rel in (f"results/eval/{run}/valid_loss.json", f"results/runs/{run}/metrics.jsonl"):
+        assert (other / rel).resolve() == (slurm_run / rel).resolve()  # the same entry of the cache
+        assert (other / rel).resolve().is_relative_to(slurm_cache)
+    tasks = sorted(p.relative_to(other) for p in (other / f"results/eval/{run}/tasks").iterdir())
+    assert tasks and all((other / p).read_bytes() == (slurm_run / p).read_bytes() for p in tasks)
 
 
 RUN = "scaling-python-s2-t200k"  # 782 steps of 256 tokens: long enough to kill mid-run
@@ -131,7 +174,7 @@ def test_training_killed_mid_run_resumes_to_the_same_result(slurm, slurm_run, tm
     target = f"results/eval/{RUN}/valid_loss.json"
     killed, reference = tmp_path / "killed", tmp_path / "reference"
     for d in (killed, reference):  # the smoke run's corpus, tokens and metadata: only the run is new
-        shutil.copytree(slurm_run, d, symlinks=True)
+        shutil.copytree(slurm_run, d)  # copies what the links into the cache point to
     proc = snakemake_slurm(killed, slurm, target, configfile=config, background=True)
     state = killed / "results/runs" / RUN / "resume" / "state.pt"
     deadline = time.time() + HARD_TIMEOUT

@@ -11,6 +11,8 @@ import pandas as pd
 import pytest
 import yaml
 
+from codescale.artifacts import digested_directory, read_json, tree_digest
+
 from .conftest import REPO, SMOKE, SNAKEMAKE, prepare_workdir, snakemake
 
 pytestmark = pytest.mark.workflow
@@ -135,6 +137,18 @@ def test_smoke_run_produces_every_artifact(smoke_run):
     assert "user:add-js-py" in set(pd.read_parquet(res / "synth/corpus/eval_pairs.parquet").program)
     for organization in ("shuffled", "pairing"):
         assert (res / f"tokens/parallel_{organization}/train.bin").stat().st_size > 0
+
+
+def test_directory_digests_describe_their_directories(smoke_run):
+    """Every directory a cached rule reads has a digest beside it that hashes exactly its files."""
+    workdir, _ = smoke_run
+    digests = [*workdir.glob("resources/sources/*.digest.json"), *workdir.glob("results/**/*.digest.json")]
+    names = {str(p.relative_to(workdir)) for p in digests}
+    assert {"results/synth/corpus.digest.json", "results/tokens/python.digest.json",
+            "results/tokens/parallel_pairing.digest.json", "resources/sources/smoke_js.digest.json",
+            "results/runs/strategy-pairing-s1-t1024/checkpoint.digest.json"} <= names
+    for path in digests:
+        assert read_json(path) == tree_digest(digested_directory(path)), path
 
 
 def test_report_is_generated(smoke_run, tmp_path):

@@ -6,6 +6,7 @@ import json
 
 from snakemake.utils import validate
 
+from codescale.artifacts import DIGEST_SUFFIX
 from codescale.configuration import check_config, code_languages
 from codescale.corpus.documents import shard_names
 from codescale.experiments.grid import allocation_runs, expand_runs, run_id, run_spec
@@ -139,10 +140,17 @@ def get_token_dirs(wildcards=None):
     return [f"results/tokens/{l}" for l in LANGUAGES]
 
 
-def get_run_token_dirs(wildcards):
+def digest(directory):
+    """The digest file beside a directory artifact (codescale.artifacts). Cached rules take it as
+    their input instead of the directory: under the slurm executor each job keys the cache by the
+    content of its inputs, and a directory has none Snakemake can hash."""
+    return f"{directory}{DIGEST_SUFFIX}"
+
+
+def get_run_token_digests(wildcards):
     """Every language's tokens (validation) plus the parallel datasets the run's blend reads."""
     parallel = [d for d, _ in _run(wildcards).weights if d.startswith("parallel_")]
-    return get_token_dirs() + [f"results/tokens/{d}" for d in parallel]
+    return [digest(d) for d in get_token_dirs() + [f"results/tokens/{d}" for d in parallel]]
 
 
 def _run(wildcards):
@@ -276,7 +284,7 @@ def get_run_task_inputs(wildcards):
     tasks = _run_tasks(_run(wildcards))
     inputs = {}
     if "translation" in tasks:
-        inputs["corpus"] = "results/synth/corpus"
+        inputs["corpus"] = digest("results/synth/corpus")
     if "multipl_e" in tasks:
         inputs["multipl_e"] = sorted(tasks["multipl_e"]["files"].values())
     return inputs

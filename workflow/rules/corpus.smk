@@ -1,7 +1,8 @@
 rule fetch_sources:
     """Fetch one raw source with the registries' own clients (apt, npm, pip)."""
     output:
-        directory("resources/sources/{source}"),
+        fetched=directory("resources/sources/{source}"),
+        digest="resources/sources/{source}.digest.json",
     params:
         job_wildcards=get_wildcards,
         spec=get_source_spec,
@@ -20,7 +21,7 @@ rule fetch_sources:
 rule build_corpus:
     """Documents of one source (language by extension, byte-capped sample), sharded by hash."""
     input:
-        fetched="resources/sources/{source}",
+        fetched=digest("resources/sources/{source}"),
     output:
         directory("results/corpus/{source}"),
     params:

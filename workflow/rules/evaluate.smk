@@ -4,7 +4,7 @@ rule evaluate_run:
     input:
         unpack(get_run_task_inputs),
         spec="results/runs/{run}/spec.json",
-        checkpoint="results/runs/{run}/checkpoint",
+        checkpoint=digest("results/runs/{run}/checkpoint"),
         tokenizer="results/tokenizer/tokenizer.json",
     output:
         directory("results/eval/{run}/tasks"),

@@ -5,7 +5,8 @@ rule synthesize_parallel_corpus:
     input:
         **get_user_pair_files(),
     output:
-        directory("results/synth/corpus"),
+        corpus=directory("results/synth/corpus"),
+        digest="results/synth/corpus.digest.json",
     params:
         programs=config["synth"]["programs"],
         seed=config["synth"]["seed"],
@@ -48,7 +49,8 @@ rule tokenize_parallel:
         documents="results/synth/organizations/{organization}.parquet",
         tokenizer="results/tokenizer/tokenizer.json",
     output:
-        directory("results/tokens/parallel_{organization}"),
+        tokens=directory("results/tokens/parallel_{organization}"),
+        digest="results/tokens/parallel_{organization}.digest.json",
     params:
         job_wildcards=get_wildcards,
         valid_fraction=config["tokenizer"]["valid_fraction"],

@@ -25,7 +25,8 @@ rule tokenize_language:
         shards=get_curated_shards_for_lang,
         tokenizer="results/tokenizer/tokenizer.json",
     output:
-        directory("results/tokens/{lang}"),
+        tokens=directory("results/tokens/{lang}"),
+        digest="results/tokens/{lang}.digest.json",
     params:
         job_wildcards=get_wildcards,
         valid_fraction=config["tokenizer"]["valid_fraction"],

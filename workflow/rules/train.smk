@@ -24,10 +24,11 @@ rule train_model:
     input:
         spec="results/runs/{run}/spec.json",
         manifest="results/tokens/manifest.json",
-        datasets=get_run_token_dirs,
+        datasets=get_run_token_digests,
     output:
         metrics="results/runs/{run}/metrics.jsonl",
         checkpoint=directory("results/runs/{run}/checkpoint"),
+        checkpoint_digest="results/runs/{run}/checkpoint.digest.json",
         evaluation="results/eval/{run}/valid_loss.json",
     params:
         log_interval=config["train"]["log_interval"],
@@ -58,10 +59,11 @@ rule train_model_distributed:
     input:
         spec="results/runs/{run}/spec.json",
         manifest="results/tokens/manifest.json",
-        datasets=get_run_token_dirs,
+        datasets=get_run_token_digests,
     output:
         metrics="results/runs/{run}/metrics.jsonl",
         checkpoint=directory("results/runs/{run}/checkpoint"),
+        checkpoint_digest="results/runs/{run}/checkpoint.digest.json",
         evaluation="results/eval/{run}/valid_loss.json",
     wildcard_constraints:
         run=_run_pattern(distributed=True),

@@ -4,15 +4,18 @@ from pathlib import Path
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
 
-from codescale.artifacts import read_json  # noqa: E402
+from codescale.artifacts import digested_directory, read_json, write_tree_digest  # noqa: E402
 from codescale.evaluate.loss import write_validation_loss  # noqa: E402
 from codescale.train.loop import train_run  # noqa: E402
 
 s = snakemake  # noqa: F821
 spec = read_json(s.input.spec)
 tokens_dir = Path(s.input.manifest).parent
+for dataset in s.input.datasets:  # the token directories still hold what their digests list
+    digested_directory(dataset)
 result = train_run(spec, Path(s.output.metrics).parent, tokens_dir, threads=s.threads,
                    log_interval=s.params.log_interval, checkpoint_interval=s.params.checkpoint_interval)
 print(result, file=sys.stderr)
 write_validation_loss(s.output.evaluation, spec, s.output.checkpoint, tokens_dir, s.params.eval_datasets,
                       sequences=s.params.eval_sequences, threads=s.threads)
+write_tree_digest(s.output.checkpoint, s.output.checkpoint_digest)
