@@ -17,15 +17,18 @@ repositories; without it each package is one repository.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import shutil
 import sys
 import sysconfig
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from codescale.artifacts import atomic_path, write_json
+from codescale.artifacts import atomic_path, read_json, write_json
 from codescale.corpus.languages import extensions_for
 from codescale.sources import debian, registries
 from codescale.sources.archives import ArchiveError, copy_tree
@@ -136,7 +139,9 @@ def _python_stdlib(spec: dict, out: Path, tree: Path, exts: tuple[str, ...]) -> 
 def local_fingerprint(spec: dict) -> str:
     """Content hash of the files a ``local``/``documents`` source would be read from ("" for other
     kinds). Passed to the fetch rule as a param, so editing a file reruns the corpus while
-    touching one does not."""
+    touching one does not. Every DAG build computes it, so each file's hash is remembered by
+    (size, mtime, inode) in the user's cache: a rebuild stats a terabyte-scale source instead of
+    reading it, and rehashes only the files that changed (a touched file hashes the same)."""
     if spec["kind"] not in ("local", "documents"):
         return ""
     path = Path(spec["path"]).expanduser()
@@ -145,12 +150,43 @@ def local_fingerprint(spec: dict) -> str:
     exts = (".parquet", ".jsonl", ".json", ".gz") if spec["kind"] == "documents" else extensions_for(spec["langs"])
     files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file() and p.name.endswith(exts))
     digest = hashlib.blake2b(digest_size=16)
-    for f in files:
-        digest.update(str(f.relative_to(path) if f != path else f.name).encode() + b"\0")
-        with open(f, "rb") as fh:
-            for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
-                digest.update(block)
+    for f, file_hash in zip(files, _file_hashes(path, files), strict=True):
+        digest.update(str(f.relative_to(path) if f != path else f.name).encode() + b"\0" + file_hash.encode())
     return digest.hexdigest()
+
+
+def _memo_path(root: Path) -> Path:
+    """One memo file per source root, under $XDG_CACHE_HOME (default ~/.cache)."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    name = hashlib.blake2b(str(root.resolve()).encode(), digest_size=8).hexdigest()
+    return base / "codescale" / "file-hashes" / f"{name}.json"
+
+
+def _blake2b(path: Path) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
+
+
+def _file_hashes(root: Path, files: list[Path]) -> list[str]:
+    """blake2b of each file, through a memo of one source's files keyed by (size, mtime_ns, inode);
+    new or changed files are hashed on a thread pool. A memo that cannot be read or written (a
+    read-only home) only costs the rehashing."""
+    memo_path = _memo_path(root)
+    try:
+        memo = read_json(memo_path)
+    except (OSError, ValueError):
+        memo = {}
+    stats = [f.stat() for f in files]
+    keys = [f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}" for st in stats]
+    known = [memo.get(str(f), {}).get(k) for f, k in zip(files, keys, strict=True)]
+    todo = [i for i, h in enumerate(known) if h is None]
+    with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
+        for i, h in zip(todo, pool.map(_blake2b, (files[i] for i in todo)), strict=True):
+            known[i] = h
+    if todo or len(memo) != len(files):
+        with contextlib.suppress(OSError):
+            write_json(memo_path, {str(f): {k: h} for f, k, h in zip(files, keys, known, strict=True)})
+    return known
 
 
 def _in_place(spec: dict, out: Path, tree: Path, exts: tuple[str, ...]) -> dict:

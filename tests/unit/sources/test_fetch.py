@@ -41,15 +41,16 @@ def test_unfetchable_npm_package_fails_clearly(tmp_path):
     assert not (tmp_path / "o").exists()
 
 
-def test_local_fingerprint_follows_content_not_mtime(tmp_path):
+def test_local_fingerprint_follows_content_not_mtime(tmp_path, monkeypatch):
     import os
 
     from codescale.sources.fetch import local_fingerprint
 
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     (tmp_path / "r").mkdir()
     f = tmp_path / "r" / "a.go"
     f.write_text("package a\n")
-    spec = {"kind": "local", "langs": ["go"], "path": str(tmp_path)}
+    spec = {"kind": "local", "langs": ["go"], "path": str(tmp_path / "r")}
     before = local_fingerprint(spec)
     os.utime(f, (1, 1))
     assert local_fingerprint(spec) == before
@@ -58,6 +59,32 @@ def test_local_fingerprint_follows_content_not_mtime(tmp_path):
     f.write_text("package b\n")
     assert local_fingerprint(spec) != before
     assert local_fingerprint({"kind": "npm", "langs": ["javascript"]}) == ""
+
+
+def test_local_fingerprint_remembers_file_hashes_by_stat(tmp_path, monkeypatch):
+    """A DAG rebuild stats a large source instead of rereading it; a changed file is rehashed."""
+    from codescale.sources import fetch
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    src = tmp_path / "docs"
+    src.mkdir()
+    for i in range(3):
+        (src / f"part{i}.parquet").write_bytes(bytes([i]) * 1000)
+    spec = {"kind": "documents", "langs": ["python"], "path": str(src)}
+    first = fetch.local_fingerprint(spec)
+    assert len(list((tmp_path / "cache" / "codescale" / "file-hashes").iterdir())) == 1
+    hashed = []
+    real = fetch._blake2b
+    monkeypatch.setattr(fetch, "_blake2b", lambda p: hashed.append(p.name) or real(p))
+    assert fetch.local_fingerprint(spec) == first and hashed == []  # all from the memo
+    (src / "part1.parquet").write_bytes(b"\x07" * 1000)  # same size, new content
+    second = fetch.local_fingerprint(spec)
+    assert second != first and hashed == ["part1.parquet"]
+    (src / "part2.parquet").unlink()
+    assert fetch.local_fingerprint(spec) not in (first, second)
+    monkeypatch.setenv("XDG_CACHE_HOME", "/proc/no-such-dir")  # an unwritable cache only costs time
+    monkeypatch.setattr(fetch, "_blake2b", real)
+    assert fetch.local_fingerprint(spec) == fetch.local_fingerprint(spec)
 
 
 @pytest.mark.skipif(shutil.which("apt-get") is None, reason="apt-get is not installed")
