@@ -58,3 +58,10 @@ localrules:
     plot_language_laws,
     plot_allocation,
     plot_strategy,
+
+
+# Snakemake 9.27 hands `--cache` on to cluster jobs only when it names rules: a bare `--cache` is
+# an empty list, which the jobs' command line drops, so on a cluster no job would store or restore.
+# Name every rule that declares `cache:`, which is what a bare `--cache` means.
+if workflow.workflow_settings.cache == []:
+    workflow.workflow_settings.cache = [r.name for r in workflow.rules if r.cache and r.cache.output]
