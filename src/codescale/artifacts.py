@@ -111,15 +111,20 @@ def _sha256(path: Path) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
+def hash_files(paths: list[Path], workers: int | None = None) -> list[str]:
+    """sha256 of each file, on a thread pool (hashlib releases the GIL): many files hash at disk
+    speed rather than at one core's."""
+    with ThreadPoolExecutor(max_workers=workers or min(8, os.cpu_count() or 1)) as pool:
+        return list(pool.map(_sha256, paths))
+
+
 def tree_digest(directory: str | os.PathLike, workers: int | None = None) -> dict:
-    """Size and sha256 of every file under ``directory``, by relative path. Files are hashed on
-    a thread pool (hashlib releases the GIL), so a multi-file checkpoint hashes at disk speed."""
+    """Size and sha256 of every file under ``directory``, by relative path."""
     root = Path(directory)
     if not root.is_dir():
         raise FileNotFoundError(f"{root}: not a directory, cannot digest it")
     files = _files(root)
-    with ThreadPoolExecutor(max_workers=workers or min(8, os.cpu_count() or 1)) as pool:
-        hashes = list(pool.map(_sha256, (root / f for f in files)))
+    hashes = hash_files([root / f for f in files], workers)
     sizes = [(root / f).stat().st_size for f in files]
     return {"files": {str(f): {"bytes": n, "sha256": h} for f, n, h in zip(files, sizes, hashes, strict=True)},
             "total_bytes": sum(sizes)}

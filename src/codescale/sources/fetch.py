@@ -24,11 +24,10 @@ import shutil
 import sys
 import sysconfig
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from codescale.artifacts import atomic_path, read_json, write_json
+from codescale.artifacts import atomic_path, hash_files, read_json, write_json
 from codescale.corpus.languages import extensions_for
 from codescale.sources import debian, registries
 from codescale.sources.archives import ArchiveError, copy_tree
@@ -162,14 +161,9 @@ def _memo_path(root: Path) -> Path:
     return base / "codescale" / "file-hashes" / f"{name}.json"
 
 
-def _blake2b(path: Path) -> str:
-    with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
-
-
 def _file_hashes(root: Path, files: list[Path]) -> list[str]:
-    """blake2b of each file, through a memo of one source's files keyed by (size, mtime_ns, inode);
-    new or changed files are hashed on a thread pool. A memo that cannot be read or written (a
+    """sha256 of each file, through a memo of one source's files keyed by (size, mtime_ns, inode);
+    only new or changed files are read. A memo that cannot be read or written (a
     read-only home) only costs the rehashing."""
     memo_path = _memo_path(root)
     try:
@@ -180,9 +174,8 @@ def _file_hashes(root: Path, files: list[Path]) -> list[str]:
     keys = [f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}" for st in stats]
     known = [memo.get(str(f), {}).get(k) for f, k in zip(files, keys, strict=True)]
     todo = [i for i, h in enumerate(known) if h is None]
-    with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
-        for i, h in zip(todo, pool.map(_blake2b, (files[i] for i in todo)), strict=True):
-            known[i] = h
+    for i, h in zip(todo, hash_files([files[i] for i in todo]), strict=True):
+        known[i] = h
     if todo or len(memo) != len(files):
         with contextlib.suppress(OSError):
             write_json(memo_path, {str(f): {k: h} for f, k, h in zip(files, keys, known, strict=True)})

@@ -52,10 +52,7 @@ def run_resources(spec_model: dict, tokens: int, gpus: int, cluster: dict) -> di
         return {"gpu": 0, "cpus_per_task": 1, "mem_mb": CPU_MEM_MB, "runtime": cluster["min_runtime"]}
     minutes = estimated_minutes(spec_model, tokens, gpus, cluster) * cluster["runtime_margin"]
     runtime = int(min(cluster["max_runtime"], max(cluster["min_runtime"], math.ceil(minutes))))
-    per_node = min(gpus, cluster["gpus_per_node"])
-    if gpus % per_node:
-        raise ValueError(f"{gpus} GPUs do not fill whole nodes of {cluster['gpus_per_node']}")
-    nodes = gpus // per_node
+    per_node, nodes = _node_layout(gpus, cluster["gpus_per_node"])
     if gpus == 1:
         return {"gpu": 1, "cpus_per_task": cluster["cpus_per_gpu"], "mem_mb": cluster["mem_mb_per_gpu"],
                 "runtime": runtime}
@@ -66,6 +63,14 @@ def run_resources(spec_model: dict, tokens: int, gpus: int, cluster: dict) -> di
             "runtime": runtime}
 
 
+def _node_layout(gpus: int, gpus_per_node: int) -> tuple[int, int]:
+    """(GPUs per node, nodes) of a run: one partial node, or whole nodes."""
+    per_node = min(gpus, gpus_per_node)
+    if gpus % per_node:
+        raise ValueError(f"{gpus} GPUs do not fill whole nodes of {gpus_per_node}")
+    return per_node, gpus // per_node
+
+
 def launch_command(gpus: int, gpus_per_node: int, args: list[str], *, python: str = sys.executable,
                    master_addr: str = "", master_port: int = 29500) -> tuple[list[str], dict]:
     """The command (and extra environment) that starts ``gpus`` ranks of ``python -m
@@ -74,9 +79,7 @@ def launch_command(gpus: int, gpus_per_node: int, args: list[str], *, python: st
     if gpus <= gpus_per_node:
         return [python, "-m", "torch.distributed.run", "--standalone", f"--nproc-per-node={gpus}",
                 "-m", "codescale.train.launch", *args], {}
-    if gpus % gpus_per_node:
-        raise ValueError(f"{gpus} GPUs do not fill whole nodes of {gpus_per_node}")
-    nodes = gpus // gpus_per_node
+    _, nodes = _node_layout(gpus, gpus_per_node)
     cmd = ["srun", f"--nodes={nodes}", f"--ntasks={gpus}", f"--ntasks-per-node={gpus_per_node}",
            f"--gpus-per-node={gpus_per_node}", "--kill-on-bad-exit=1", *module]
     return cmd, {"MASTER_ADDR": master_addr, "MASTER_PORT": str(master_port)}

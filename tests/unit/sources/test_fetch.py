@@ -74,8 +74,8 @@ def test_local_fingerprint_remembers_file_hashes_by_stat(tmp_path, monkeypatch):
     first = fetch.local_fingerprint(spec)
     assert len(list((tmp_path / "cache" / "codescale" / "file-hashes").iterdir())) == 1
     hashed = []
-    real = fetch._blake2b
-    monkeypatch.setattr(fetch, "_blake2b", lambda p: hashed.append(p.name) or real(p))
+    real = fetch.hash_files
+    monkeypatch.setattr(fetch, "hash_files", lambda paths: hashed.extend(p.name for p in paths) or real(paths))
     assert fetch.local_fingerprint(spec) == first and hashed == []  # all from the memo
     (src / "part1.parquet").write_bytes(b"\x07" * 1000)  # same size, new content
     second = fetch.local_fingerprint(spec)
@@ -83,7 +83,6 @@ def test_local_fingerprint_remembers_file_hashes_by_stat(tmp_path, monkeypatch):
     (src / "part2.parquet").unlink()
     assert fetch.local_fingerprint(spec) not in (first, second)
     monkeypatch.setenv("XDG_CACHE_HOME", "/proc/no-such-dir")  # an unwritable cache only costs time
-    monkeypatch.setattr(fetch, "_blake2b", real)
     assert fetch.local_fingerprint(spec) == fetch.local_fingerprint(spec)
 
 
