@@ -46,3 +46,15 @@ def test_rule_names_are_verb_object():
     for _fname, rule, _ in _rules():
         if rule != "all":
             assert re.fullmatch(r"[a-z]+_[a-z_]+", rule), rule
+
+
+def test_every_rule_hashes_its_own_scripts_import_closure():
+    """The code hash param is derived from the rule's own script (codescale.provenance follows its
+    imports); a hand list of modules, or another rule's script, would go stale."""
+    for fname, rule, block in _rules():
+        if rule == "all":
+            continue
+        hashes = re.findall(r"code=get_code_hash\(([^)]*)\)", block)
+        assert hashes == [f'"{rule}"'], f"{fname}:{rule}: code param {hashes}, expected get_code_hash(\"{rule}\")"
+    common = (REPO / "workflow/rules/common.smk").read_text()
+    assert "return script_code_hash(rule)" in common

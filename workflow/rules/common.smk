@@ -10,7 +10,7 @@ from codescale.artifacts import DIGEST_SUFFIX
 from codescale.configuration import check_config, code_languages
 from codescale.corpus.documents import shard_names
 from codescale.experiments.grid import allocation_runs, expand_runs, run_id, run_spec
-from codescale.provenance import code_hash
+from codescale.provenance import script_code_hash
 from codescale.sources.fetch import local_fingerprint
 from codescale.train.launch import cluster_settings, run_resources
 
@@ -59,9 +59,10 @@ def get_wildcards(wildcards):
     return dict(wildcards.items())
 
 
-def get_code_hash(*parts):
-    """Hash of the package modules a rule's script uses (a rerun trigger through params)."""
-    return code_hash(*parts)
+def get_code_hash(rule):
+    """Hash of the package modules the rule's script imports, followed transitively (a rerun
+    trigger through params; codescale.provenance). Derived, never listed by hand."""
+    return script_code_hash(rule)
 
 
 def get_source_spec(wildcards):

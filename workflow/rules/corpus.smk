@@ -7,7 +7,7 @@ rule fetch_sources:
         job_wildcards=get_wildcards,
         spec=get_source_spec,
         local_files=get_local_source_fingerprint,
-        code=get_code_hash("sources", "corpus/languages.py", "artifacts.py"),
+        code=get_code_hash("fetch_sources"),
     log:
         "logs/fetch_sources/{source}.log",
     cache: "omit-software"
@@ -30,7 +30,7 @@ rule build_corpus:
         byte_caps=get_source_byte_caps,
         shards=config["corpus"]["shards"],
         max_file_bytes=config["corpus"]["max_file_bytes"],
-        code=get_code_hash("corpus", "artifacts.py", "progress.py"),
+        code=get_code_hash("build_corpus"),
     log:
         "logs/build_corpus/{source}.log",
     cache: "omit-software"
