@@ -13,28 +13,33 @@ PY
 
 # System tools. Fetching sources needs apt-get/dpkg-deb (Debian packages) and npm (npm packages);
 # the sandbox runs code under bubblewrap and compiles it with javac, mcs/mono, go and rustc.
-missing=()
-for tool in apt-get dpkg-deb npm node bwrap javac mcs mono go; do
-    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
-done
+# Only what is missing is installed, tool by tool (src/codescale/system_tools.py maps each tool to
+# its Debian package); a working node/npm is never replaced (a NodeSource node conflicts with
+# Debian's npm).
+TOOLS=(env -u PYTHONPATH "$PYTHON" src/codescale/system_tools.py)
+mapfile -t missing < <("${TOOLS[@]}" missing)
+read -r -a packages <<< "$("${TOOLS[@]}" packages)"
 if [ "$(id -u)" = 0 ]; then
     stamp=/var/lib/apt/lists/.codescale-updated
-    if [ ! -e "$stamp" ] || [ -n "$(find "$stamp" -mmin +1440 2>/dev/null)" ] || [ ${#missing[@]} -gt 0 ]; then
+    if [ ! -e "$stamp" ] || [ -n "$(find "$stamp" -mmin +1440 2>/dev/null)" ] || [ ${#packages[@]} -gt 0 ]; then
         echo "== apt-get update (package lists for apt-get download / source)"
         apt-get update -qq && touch "$stamp"
     fi
-    if [ ${#missing[@]} -gt 0 ]; then
-        echo "== installing system tools: ${missing[*]}"
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dpkg npm nodejs bubblewrap \
-            openjdk-17-jdk-headless mono-mcs mono-runtime golang-go rustc >/dev/null
+    if [ ${#packages[@]} -gt 0 ]; then
+        echo "== installing system tools ${missing[*]}: apt-get install ${packages[*]}"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
     fi
 elif [ ${#missing[@]} -gt 0 ]; then
     echo "warning: ${missing[*]} not found and not running as root: install them with" >&2
-    echo "  sudo apt-get install dpkg npm nodejs bubblewrap openjdk-17-jdk-headless mono-mcs golang-go rustc" >&2
+    echo "  sudo apt-get install ${packages[*]}" >&2
     echo "  (sources and languages that need them are reported as unavailable)" >&2
 else
     echo "note: not root, so apt package lists were not refreshed; if apt-get download fails, run" >&2
     echo "  sudo apt-get update" >&2
+fi
+if ! command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1; then
+    echo "warning: node $(node --version) has no npm beside it; Debian's npm would replace it, so it is" >&2
+    echo "  not installed: install the npm that belongs to this Node.js (npm sources and TypeScript need it)" >&2
 fi
 
 # TypeScript's compiler, pinned, local to the project (the sandbox finds it in .tools/).

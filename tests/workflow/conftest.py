@@ -1,7 +1,6 @@
 """Workflow tests run Snakemake for real on tests/workflow/smoke.yaml in a scratch directory."""
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,16 +10,6 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 SMOKE = REPO / "tests" / "workflow" / "smoke.yaml"
 SNAKEMAKE = Path(sys.executable).parent / "snakemake"
-
-
-def smoke_js_source() -> Path:
-    """Real JavaScript that needs no network: npm's own sources, installed with node."""
-    npm = shutil.which("npm")
-    if npm:
-        root = subprocess.run([npm, "root", "-g"], capture_output=True, text=True).stdout.strip()
-        if root and (Path(root) / "npm").is_dir():
-            return Path(root) / "npm"
-    pytest.skip("npm's own sources are needed as the smoke test's JavaScript")
 
 
 def snakemake(workdir: Path, *args: str, env: dict | None = None, check: bool = True,
@@ -36,13 +25,13 @@ def snakemake(workdir: Path, *args: str, env: dict | None = None, check: bool = 
 
 
 def prepare_workdir(workdir: Path) -> Path:
+    """The smoke config's local inputs under ``workdir/resources`` (scripts/smoke_resources.sh)."""
     workdir.mkdir(parents=True, exist_ok=True)
-    js = workdir / "resources" / "smoke_js" / "npm"
-    if not js.exists():
-        src = smoke_js_source()
-        shutil.copytree(src, js, ignore=shutil.ignore_patterns("*.md", "man", "docs", "*.json"),
-                        symlinks=True)
-    shutil.copy(Path(__file__).parent / "data" / "user_eval.jsonl", workdir / "resources" / "user_eval.jsonl")
+    proc = subprocess.run(["bash", str(REPO / "scripts" / "smoke_resources.sh"), str(workdir)],
+                          capture_output=True, text=True)
+    if proc.returncode == 77:
+        pytest.skip(proc.stderr.strip())
+    assert proc.returncode == 0, proc.stderr
     return workdir
 
 

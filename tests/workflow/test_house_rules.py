@@ -58,3 +58,16 @@ def test_every_rule_hashes_its_own_scripts_import_closure():
         assert hashes == [f'"{rule}"'], f"{fname}:{rule}: code param {hashes}, expected get_code_hash(\"{rule}\")"
     common = (REPO / "workflow/rules/common.smk").read_text()
     assert "return script_code_hash(rule)" in common
+
+
+def test_pyproject_and_conda_env_pins_are_in_step():
+    import tomllib
+
+    import yaml
+
+    deps = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+    pins = dict(d.lower().split("==") for d in deps)
+    env = yaml.safe_load((REPO / "envs/codescale.yaml").read_text())
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    env_pins = dict(d.lower().split("==") for d in pip if "==" in d)
+    assert pins == env_pins
