@@ -8,6 +8,7 @@ from codescale.tokens.shards import tokenize_dataset  # noqa: E402
 
 s = snakemake  # noqa: F821
 counts = tokenize_dataset(list(s.input.shards), s.input.tokenizer, s.output.tokens,
-                          valid_fraction=s.params.valid_fraction)
+                          valid_fraction=s.params.valid_fraction,
+                          upstream=f"curation of {s.wildcards.lang} (results/curate/summary.tsv)")
 write_tree_digest(s.output.tokens, s.output.digest)
 print(counts, file=sys.stderr)

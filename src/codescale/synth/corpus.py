@@ -13,6 +13,29 @@ from codescale.synth.parallel import build_pairs, merge_user_pairs, read_user_pa
 from codescale.synth.verify import verify_programs
 
 
+class SynthesisError(RuntimeError):
+    """The parallel corpus would be empty or built on a broken toolchain."""
+
+
+def check_toolchains(records: list[dict], languages: tuple[str, ...]) -> None:
+    """A language that ran on every program and never passed has a broken toolchain (a compiler the
+    sandbox cannot see, a missing runtime library), not bad programs: stop before writing a corpus
+    that silently leaves it out, naming the language, how it failed and what to run."""
+    broken = []
+    for lang in languages:
+        statuses = Counter(r["status"].get(lang) for r in records)
+        ran = sum(n for s, n in statuses.items() if s not in (None, "unverified"))
+        if ran and not statuses.get("ok"):
+            first = next((r.get("errors", {}).get(lang, "") for r in records if lang in r.get("errors", {})), "")
+            how = ", ".join(f"{s} {n}" for s, n in statuses.most_common())
+            first = first.splitlines()[0] if first else "?"
+            broken.append(f"{lang}: 0 of {ran} programs ran ({how}); first error: {first} "
+                          f"(check the toolchain: python -m codescale.sandbox.preflight {lang})")
+    if broken:
+        raise SynthesisError("synthesize_parallel_corpus: a toolchain failed on every program, so the parallel "
+                             "corpus would have no verified program in that language:\n  " + "\n  ".join(broken))
+
+
 def write_parallel_corpus(out_dir: str | Path, *, programs: int, seed: int, eval_fraction: float,
                           languages: tuple[str, ...], workers: int, functions: tuple[int, int] = (2, 4),
                           user_train: str | None = None, user_eval: str | None = None) -> dict:
@@ -20,6 +43,7 @@ def write_parallel_corpus(out_dir: str | Path, *, programs: int, seed: int, eval
     JSONL/Parquet paths) if given; write the corpus to ``out_dir``."""
     seeds = [seed * 1_000_003 + i for i in range(programs)]
     records, report = verify_programs(seeds, languages, workers=workers, functions=functions)
+    check_toolchains(records, languages)
     train, evaluation = build_pairs(records, list(languages), eval_fraction)
     extra = {name: read_user_pairs(path, list(languages)) if path else None
              for name, path in (("train", user_train), ("eval", user_eval))}

@@ -1,3 +1,5 @@
+import pytest
+
 from codescale.synth import verify
 from codescale.synth.parallel import build_pairs
 from codescale.synth.render import LANGUAGES
@@ -99,3 +101,17 @@ def test_user_pairs_join_the_corpus_without_eval_overlap(tmp_path):
     assert list(train.pair_id) == ["t1"] and dropped == 1  # t2 is the eval item reversed
     assert list(evaluation.pair_id) == ["e1"] and evaluation.tests.iloc[0] == "assert True"
     assert evaluation.program.iloc[0] == "user:e1"
+
+
+def test_a_toolchain_that_fails_every_program_stops_synthesis():
+    from codescale.synth.corpus import SynthesisError, check_toolchains
+
+    records = [{"status": {"python": "ok", "typescript": "compile_error"},
+                "errors": {"typescript": "compilation failed\nmain.ts: tsc: not found"}} for _ in range(40)]
+    with pytest.raises(SynthesisError, match=r"typescript: 0 of 40 programs ran \(compile_error 40\); "
+                                             r"first error: compilation failed.*preflight typescript"):
+        check_toolchains(records, ("python", "typescript"))
+    records[3]["status"]["typescript"] = "ok"  # one program passing means the toolchain works
+    check_toolchains(records, ("python", "typescript"))
+    unverified = [{"status": {"python": "ok", "go": "unverified"}}]  # absent toolchains are reported elsewhere
+    check_toolchains(unverified, ("python", "go"))
