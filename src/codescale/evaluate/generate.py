@@ -16,7 +16,8 @@ from pathlib import Path
 
 import torch
 
-from codescale.train import distributed, megatron_cpu
+from codescale import megatron
+from codescale.train import distributed
 from codescale.train.loop import causal_mask, load_model_state
 from codescale.train.model import build_model
 from codescale.train.shape import ModelShape
@@ -26,7 +27,7 @@ def load_model(spec: dict, checkpoint: str | Path, *, threads: int = 1):
     """The run's model with its final weights, in eval mode; call :func:`release` when done."""
     torch.set_num_threads(max(1, threads))
     distributed.init()
-    megatron_cpu.install(spec["seed"])
+    megatron.install(spec["seed"])
     shape = ModelShape.from_spec(spec["model"])
     model = build_model(shape, precision=spec["precision"])
     model.load_state_dict(load_model_state(checkpoint)["model"])
@@ -109,7 +110,7 @@ def greedy_generate(model, prompts: list[list[int]], *, window: int, max_new_tok
                     stop_ids: set[int], batch_size: int = 64) -> list[list[int]]:
     """Greedy continuations of ``prompts`` (each without its stop token), at most
     :func:`generation_budget` tokens long; a prompt is cut from the left to fit in ``window``."""
-    from megatron.core.inference.contexts import StaticInferenceContext
+    from codescale.megatron import StaticInferenceContext
 
     if not prompts:
         return []

@@ -9,7 +9,10 @@ from pathlib import Path
 import pandas as pd
 
 from codescale.artifacts import atomic_path, write_json
-from codescale.evaluate.completion import evaluate_completion, humaneval_problems, multipl_e_problems
+from codescale.evalsets.humaneval import humaneval_problems
+from codescale.evalsets.multipl_e import multipl_e_problems
+from codescale.evalsets.translations import held_out_pairs
+from codescale.evaluate.completion import evaluate_completion
 from codescale.evaluate.generate import load_model, release
 from codescale.evaluate.translation import evaluate_translation
 from codescale.tokens.tokenizer import load_tokenizer
@@ -35,7 +38,7 @@ def evaluate_tasks(spec: dict, checkpoint: str | Path, tokenizer_path: str | Pat
                 raise ValueError("translation needs the parallel corpus directory")
             corpus = Path(corpus_dir)
             results["translation"] = evaluate_translation(
-                model, tokenizer, pd.read_parquet(corpus / "eval_pairs.parquet"),
+                model, tokenizer, held_out_pairs(corpus),
                 seen_directions(pd.read_parquet(corpus / "train_pairs.parquet")), window=window,
                 fmt=t["format"], items_per_direction=t["items_per_direction"],
                 generate_per_direction=t["generate_per_direction"], max_new_tokens=t["max_new_tokens"],

@@ -26,10 +26,7 @@ def split_of(doc_id: str, valid_fraction: float) -> str:
 def tokenize_dataset(shards: list[str | Path], tokenizer_path: str | Path, out_dir: str | Path, *,
                      valid_fraction: float, batch_size: int = 256, require_valid: bool = True) -> dict:
     """Tokenize the documents of ``shards`` into ``out_dir/{train,valid}.bin/.idx``."""
-    from codescale.train.megatron_cpu import import_megatron
-
-    import_megatron()
-    from megatron.core.datasets.indexed_dataset import IndexedDatasetBuilder
+    from codescale.megatron import IndexedDatasetBuilder
 
     tok = load_tokenizer(tokenizer_path)
     eod = tok.token_to_id(EOD)

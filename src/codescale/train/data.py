@@ -31,10 +31,7 @@ class TokenizerInfo:
 def build_blended_dataset(prefixes: list[str], weights: list[float], *, seq: int, samples: int,
                           seed: int, tokenizer: TokenizerInfo, cache_dir: str | Path,
                           document_mask: bool):
-    from megatron.core.datasets.blended_megatron_dataset_builder import (
-        BlendedMegatronDatasetBuilder,
-    )
-    from megatron.core.datasets.gpt_dataset import GPTDataset, GPTDatasetConfig
+    from codescale.megatron import BlendedMegatronDatasetBuilder, GPTDataset, GPTDatasetConfig
 
     for prefix in prefixes:
         for ext in (".bin", ".idx"):
@@ -64,7 +61,7 @@ def collate(samples: list[dict]) -> dict[str, torch.Tensor]:
 
 def valid_sequences(prefix: str, seq: int, max_sequences: int) -> torch.Tensor:
     """Up to ``max_sequences`` rows of ``seq + 1`` tokens from ``prefix`` packed in order."""
-    from megatron.core.datasets.indexed_dataset import IndexedDataset
+    from codescale.megatron import IndexedDataset
 
     ds = IndexedDataset(prefix, mmap=True)
     need = max_sequences * (seq + 1)

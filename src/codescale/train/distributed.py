@@ -13,10 +13,7 @@ _STORE_FILE: str | None = None
 
 def init(tensor_parallel: int = 1, pipeline_parallel: int = 1) -> tuple[int, int]:
     """Initialise torch.distributed and Megatron's model-parallel state; returns (rank, world)."""
-    from codescale.train.megatron_cpu import import_megatron
-
-    import_megatron()
-    from megatron.core import parallel_state
+    from codescale.megatron import parallel_state
 
     global _STORE_FILE
     if not dist.is_initialized():
@@ -43,7 +40,7 @@ def init(tensor_parallel: int = 1, pipeline_parallel: int = 1) -> tuple[int, int
 
 
 def shutdown() -> None:
-    from megatron.core import parallel_state
+    from codescale.megatron import parallel_state
 
     if parallel_state.model_parallel_is_initialized():
         parallel_state.destroy_model_parallel()

@@ -21,9 +21,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from codescale import megatron
 from codescale.artifacts import atomic_path
 from codescale.progress import bar
-from codescale.train import distributed, megatron_cpu
+from codescale.train import distributed
 from codescale.train.data import TokenizerInfo, build_blended_dataset, collate
 from codescale.train.model import build_model
 from codescale.train.schedule import Schedule
@@ -91,7 +92,7 @@ class _Optimizer:
         opt = spec["optimizer"]
         self.on_gpu = torch.cuda.is_available()
         if self.on_gpu:
-            from megatron.core.optimizer import OptimizerConfig, get_megatron_optimizer
+            from codescale.megatron import OptimizerConfig, get_megatron_optimizer
 
             config = OptimizerConfig(optimizer="adam", lr=spec["schedule"]["lr"],
                                      weight_decay=opt["weight_decay"], adam_beta1=opt["beta1"],
@@ -140,14 +141,14 @@ def train_run(spec: dict, run_dir: str | Path, tokens_dir: str | Path, *, thread
     run_dir.mkdir(parents=True, exist_ok=True)
     torch.set_num_threads(max(1, threads))
     rank, world = distributed.init()
-    megatron_cpu.install(spec["seed"])
+    megatron.install(spec["seed"])
     _seed_everything(spec["seed"])
     device = torch.device("cuda") if torch.cuda.is_available() else torch.device("cpu")
 
     shape = ModelShape.from_spec(spec["model"])
     model = build_model(shape, precision=spec["precision"])
     if torch.cuda.is_available():
-        from megatron.core.distributed import DistributedDataParallel, DistributedDataParallelConfig
+        from codescale.megatron import DistributedDataParallel, DistributedDataParallelConfig
 
         model = DistributedDataParallel(model.config, DistributedDataParallelConfig(
             grad_reduce_in_fp32=True, overlap_grad_reduce=False, use_distributed_optimizer=True),

@@ -23,12 +23,12 @@ def have_transformer_engine() -> bool:
 
 def build_model(shape: ModelShape, precision: str = "fp32", init_std: float = 0.02):
     """Build the GPTModel for ``shape``. ``precision`` is ``fp32``, ``bf16`` or ``fp8``."""
-    from megatron.core.models.gpt import GPTModel
-    from megatron.core.models.gpt.gpt_layer_specs import (
+    from codescale.megatron import (
+        GPTModel,
+        TransformerConfig,
         get_gpt_layer_local_spec,
         get_gpt_layer_with_transformer_engine_spec,
     )
-    from megatron.core.transformer.transformer_config import TransformerConfig
 
     use_te = have_transformer_engine()
     if precision == "fp8" and not use_te:

@@ -3,13 +3,14 @@
 import pytest
 import torch
 
+from codescale import megatron
 from codescale.evaluate.generate import (
     continuation_nll,
     generation_budget,
     greedy_generate,
     score_windows,
 )
-from codescale.train import distributed, megatron_cpu
+from codescale.train import distributed
 from codescale.train.loop import causal_mask
 from codescale.train.model import build_model
 from codescale.train.shape import ModelShape
@@ -20,7 +21,7 @@ SHAPE = ModelShape(layers=2, hidden=32, heads=4, ffn=64, vocab=97, seq=24)
 @pytest.fixture(scope="module")
 def model():
     distributed.init()
-    megatron_cpu.install(seed=1)
+    megatron.install(seed=1)
     torch.manual_seed(0)
     m = build_model(SHAPE)
     with torch.no_grad():  # sharpen the random model so greedy choices are not near-ties

@@ -1,14 +1,13 @@
 """Translation and completion scoring plumbing, with the model replaced by an oracle or a fixed
 answer so that the expected BLEU and pass@1 are known."""
 
-import json
-
 import pandas as pd
 import pytest
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers
 
+from codescale.evalsets.humaneval import Problem
 from codescale.evaluate import completion, translation
-from codescale.evaluate.completion import Problem, evaluate_completion, multipl_e_problems, truncate
+from codescale.evaluate.completion import evaluate_completion, truncate
 from codescale.evaluate.translation import clean_translation, evaluate_translation, select_items
 from codescale.tokens.tokenizer import EOD
 
@@ -107,20 +106,3 @@ def test_completion_passes_a_correct_body(monkeypatch, tokenizer):
     assert out["results"]["python"]["pass@1"] == 0.5
     assert out["statuses"]["python"] == {"passed": 1, "error": 1}
 
-
-def test_humaneval_ships_with_the_package():
-    problems = completion.humaneval_problems()
-    assert len(problems) == 164 and problems[0].name == "HumanEval/0"
-    assert "check(" in problems[0].tests
-
-
-def test_multipl_e_file_errors_name_the_line(tmp_path):
-    good = {"name": "HumanEval_0", "prompt": "function f() {\n", "tests": "}\n", "stop_tokens": ["\n}"]}
-    path = tmp_path / "humaneval-js.jsonl"
-    path.write_text(json.dumps(good) + "\n{broken\n")
-    with pytest.raises(ValueError, match=r"humaneval-js.jsonl:2: not JSON"):
-        multipl_e_problems("javascript", path)
-    path.write_text(json.dumps(good) + "\n")
-    assert multipl_e_problems("javascript", path)[0].stops == ("\n}",)
-    with pytest.raises(FileNotFoundError, match="missing.jsonl"):
-        multipl_e_problems("javascript", tmp_path / "missing.jsonl")

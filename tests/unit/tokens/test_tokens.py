@@ -33,7 +33,7 @@ def test_tokenizer_round_trips_code(curated):
 
 
 def test_indexed_dataset_keeps_document_boundaries(curated, tmp_path):
-    from megatron.core.datasets.indexed_dataset import IndexedDataset
+    from codescale.megatron import IndexedDataset
 
     d, path, tok, texts = curated
     counts = tokenize_dataset([path], d / "tokenizer.json", tmp_path / "python", valid_fraction=0.2)

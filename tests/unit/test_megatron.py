@@ -1,14 +1,39 @@
 """The CPU shims rely on four Megatron-Core internals; if an upgrade changes them, these tests
-fail and point at src/codescale/train/megatron_cpu.py."""
+fail and point at src/codescale/megatron.py. The pieces the package names resolve, lazily."""
 
 import inspect
 
 import pytest
 import torch
 
-pytestmark = pytest.mark.skipif(torch.cuda.is_available(), reason="CPU compatibility only")
+cpu_only = pytest.mark.skipif(torch.cuda.is_available(), reason="CPU compatibility only")
 
 
+def test_importing_the_module_imports_no_megatron():
+    import subprocess
+    import sys
+
+    code = "import sys, codescale.megatron; print('megatron.core' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_every_piece_resolves_on_first_use():
+    import types
+
+    from codescale import megatron
+
+    for name, module in megatron.PIECES.items():
+        piece = getattr(megatron, name)
+        if isinstance(piece, types.ModuleType):
+            assert piece.__name__ == module
+        else:
+            assert piece.__module__.startswith(module) and piece.__name__ == name
+    with pytest.raises(AttributeError, match="no attribute 'GPTModle'"):
+        megatron.GPTModle  # noqa: B018
+
+
+@cpu_only
 def test_internals_still_look_as_assumed():
     from megatron.core.models.common.embeddings.rotary_pos_embedding import RotaryEmbedding
     from megatron.core.tensor_parallel import random as mrandom
@@ -29,15 +54,17 @@ def test_internals_still_look_as_assumed():
         assert hasattr(mrandom.CudaRNGStatesTracker, name)
 
 
+@cpu_only
 def test_forward_backward_on_cpu():
-    from codescale.train import distributed, megatron_cpu
+    from codescale import megatron
+    from codescale.train import distributed
     from codescale.train.loop import causal_mask
     from codescale.train.model import build_model
     from codescale.train.shape import ModelShape
 
     distributed.init()
     try:
-        megatron_cpu.install(seed=1)
+        megatron.install(seed=1)
         torch.manual_seed(0)
         shape = ModelShape(layers=1, hidden=32, heads=4, ffn=64, vocab=64, seq=16)
         model = build_model(shape)
@@ -63,11 +90,12 @@ def test_forward_backward_on_cpu():
         distributed.shutdown()
 
 
+@cpu_only
 def test_megatron_imports_without_compiling_gpu_fusions():
     import subprocess
     import sys
 
-    code = ("import sys, torch; from codescale.train.megatron_cpu import import_megatron; import_megatron(); "
+    code = ("import sys, torch; from codescale.megatron import import_megatron; import_megatron(); "
             "import megatron.core.models.gpt; assert torch.compile.__name__ == 'compile'; "
             "print('torch._inductor' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

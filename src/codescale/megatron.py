@@ -1,4 +1,17 @@
-"""CPU compatibility for Megatron-Core 0.16 (the only place codescale touches its internals).
+"""Megatron-Core for codescale: its import, the pieces the package uses, and the CPU shims for
+Megatron-Core 0.16 (the only place codescale touches its internals).
+
+Training, tokenization and evaluation reach Megatron-Core only through this module, and only
+inside functions: ``from codescale.megatron import GPTModel`` imports the piece on first use
+(:data:`PIECES` names each one's module), after :func:`import_megatron`. Importing this module
+does not import Megatron-Core, which takes seconds.
+
+:func:`import_megatron` imports Megatron-Core once per process. Without CUDA it does so with
+``torch.compile`` as the identity: Megatron decorates its fused GPU kernels (bias-GeLU, SwiGLU,
+...) with ``torch.compile`` at import time, which pulls in TorchDynamo and Inductor — 2.5 of the
+7.4 s a process spends importing Megatron (measured: 4.9 s instead of 7.4 s to the first
+``GPTModel``), paid by every training, tokenization and evaluation job. The local CPU layer spec
+does not call those kernels, and an eager function computes what its compiled form does.
 
 Megatron-Core assumes CUDA in four places that a CPU forward/backward or generation reaches:
 
@@ -11,26 +24,51 @@ Megatron-Core assumes CUDA in four places that a CPU forward/backward or generat
 ``torch.cuda.current_device()`` answers ``"cpu"`` during those calls only, and installs a tracker
 that forks the CPU generator's state instead of CUDA's (2).
 
-:func:`import_megatron` imports Megatron-Core once per process. Without CUDA it does so with
-``torch.compile`` as the identity: Megatron decorates its fused GPU kernels (bias-GeLU, SwiGLU,
-...) with ``torch.compile`` at import time, which pulls in TorchDynamo and Inductor — 2.5 of the
-7.4 s a process spends importing Megatron (measured: 4.9 s instead of 7.4 s to the first
-``GPTModel``), paid by every training, tokenization and evaluation job. The local CPU layer spec
-does not call those kernels, and an eager function computes what its compiled form does.
-
-``tests/unit/train/test_megatron_cpu.py`` checks that these internals still look as assumed, so an
-upgrade that changes them fails loudly.
+``tests/unit/test_megatron.py`` checks that these internals still look as assumed, so an upgrade
+that changes them fails loudly.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import importlib
 import sys
 
 import torch
 
+# The Megatron-Core pieces codescale uses: name -> the module that defines it (a module itself
+# where the name is the module's last part).
+PIECES = {
+    "parallel_state": "megatron.core.parallel_state",
+    "DistributedDataParallel": "megatron.core.distributed",
+    "DistributedDataParallelConfig": "megatron.core.distributed",
+    "OptimizerConfig": "megatron.core.optimizer",
+    "get_megatron_optimizer": "megatron.core.optimizer",
+    "TransformerConfig": "megatron.core.transformer.transformer_config",
+    "GPTModel": "megatron.core.models.gpt",
+    "get_gpt_layer_local_spec": "megatron.core.models.gpt.gpt_layer_specs",
+    "get_gpt_layer_with_transformer_engine_spec": "megatron.core.models.gpt.gpt_layer_specs",
+    "StaticInferenceContext": "megatron.core.inference.contexts",
+    "BlendedMegatronDatasetBuilder": "megatron.core.datasets.blended_megatron_dataset_builder",
+    "GPTDataset": "megatron.core.datasets.gpt_dataset",
+    "GPTDatasetConfig": "megatron.core.datasets.gpt_dataset",
+    "IndexedDataset": "megatron.core.datasets.indexed_dataset",
+    "IndexedDatasetBuilder": "megatron.core.datasets.indexed_dataset",
+}
+
 _INSTALLED = False
+
+
+def __getattr__(name: str):
+    """A piece of :data:`PIECES`, imported on first use (PEP 562)."""
+    if name not in PIECES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import_megatron()
+    module = importlib.import_module(PIECES[name])
+    piece = module if module.__name__.rpartition(".")[2] == name else getattr(module, name)
+    globals()[name] = piece
+    return piece
 
 
 def import_megatron() -> None:
