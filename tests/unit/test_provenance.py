@@ -1,8 +1,8 @@
 """Code hashes follow each script's imports through the package: nothing is listed by hand."""
 
-from concurrent.futures import ThreadPoolExecutor
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 

@@ -24,8 +24,10 @@ def split_of(doc_id: str, valid_fraction: float) -> str:
 
 
 def tokenize_dataset(shards: list[str | Path], tokenizer_path: str | Path, out_dir: str | Path, *,
-                     valid_fraction: float, batch_size: int = 256, require_valid: bool = True) -> dict:
-    """Tokenize the documents of ``shards`` into ``out_dir/{train,valid}.bin/.idx``."""
+                     valid_fraction: float, batch_size: int = 256, require_valid: bool = True,
+                     upstream: str = "the upstream step") -> dict:
+    """Tokenize the documents of ``shards`` into ``out_dir/{train,valid}.bin/.idx``. ``upstream``
+    names the step that made the shards, for the error when it made none."""
     from codescale.megatron import IndexedDatasetBuilder
 
     tok = load_tokenizer(tokenizer_path)
@@ -34,6 +36,9 @@ def tokenize_dataset(shards: list[str | Path], tokenizer_path: str | Path, out_d
     dtype = np.uint16 if vocab < 65_000 else np.int32
     counts = {s: {"documents": 0, "tokens": 0} for s in SPLITS}
     total_docs = sum(pq.ParquetFile(p).metadata.num_rows for p in shards)
+    if total_docs == 0:
+        raise ValueError(f"{Path(out_dir).name}: no documents to tokenize in {len(shards)} file(s): {upstream} "
+                         f"left none")
     with atomic_path(out_dir) as tmp:
         tmp.mkdir(parents=True)
         builders = {s: IndexedDatasetBuilder(str(tmp / f"{s}.bin"), dtype=dtype) for s in SPLITS}
@@ -58,6 +63,6 @@ def tokenize_dataset(shards: list[str | Path], tokenizer_path: str | Path, out_d
         empty = [s for s in SPLITS if counts[s]["documents"] == 0 and (s == "train" or require_valid)]
         if empty:
             raise ValueError(f"{Path(out_dir).name}: split(s) {empty} got no documents of {total_docs} "
-                             f"(raise the corpus cap or valid_fraction)")
+                             f"(raise the corpus cap or tokenizer.valid_fraction)")
         write_json(tmp / "counts.json", {"vocab_size": vocab, "dtype": np.dtype(dtype).name, **counts})
     return counts

@@ -59,3 +59,14 @@ def test_bad_tokenizer_file_is_named(tmp_path):
     bad.write_text("{}")
     with pytest.raises(ValueError, match="tok.json"):
         load_tokenizer(bad)
+
+
+def test_an_empty_input_names_the_step_that_emptied_it(curated, tmp_path):
+    d, path, _, _ = curated
+    empty = tmp_path / "part001.parquet"
+    pq.write_table(pq.read_table(path).slice(0, 0), empty)
+    with pytest.raises(ValueError, match=r"python: no documents to tokenize in 1 file\(s\): curation of python "
+                                         r"\(results/curate/summary.tsv\) left none"):
+        tokenize_dataset([empty], d / "tokenizer.json", tmp_path / "python", valid_fraction=0.2,
+                         upstream="curation of python (results/curate/summary.tsv)")
+    assert not (tmp_path / "python").exists()
