@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from codescale.sandbox.toolchains import TOOLCHAINS, _resolve, available, execute
+from codescale.sandbox.toolchains import TOOLCHAINS, _resolve, available, execute, sandbox_setup
 from codescale.synth.generate import generate_program
 from codescale.synth.render import render
 
@@ -25,7 +25,9 @@ def bare(lang: str, source: str) -> float:
     with tempfile.TemporaryDirectory() as d:
         Path(d, chain.source_file).write_text(source)
         env = {**os.environ, **{k: v.replace("{dir}", d) for k, v in chain.env}}
-        script = " && ".join(filter(None, (_resolve(chain.compile), _resolve(chain.run))))
+        # The same executables the sandbox runs (a rustup proxy resolved to its rustc, say).
+        commands = sandbox_setup(lang)[0]
+        script = " && ".join(filter(None, (_resolve(chain.compile, commands), _resolve(chain.run, commands))))
         start = time.perf_counter()
         subprocess.run(["sh", "-c", script], cwd=d, env=env, capture_output=True, check=True)
         return time.perf_counter() - start
