@@ -30,6 +30,7 @@ rule build_corpus:
         byte_caps=get_source_byte_caps,
         shards=config["corpus"]["shards"],
         max_file_bytes=config["corpus"]["max_file_bytes"],
+        on_bad_record=config["corpus"]["on_bad_record"],
         code=get_code_hash("build_corpus"),
     log:
         "logs/build_corpus/{source}.log",

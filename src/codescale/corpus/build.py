@@ -1,6 +1,24 @@
 """Build the corpus of one source: find code files, sample each language to a byte cap, decode,
-and write ``{shard}.parquet`` files plus ``counts.json`` (documents and bytes per language, and
-every file that could not be used, counted under a named reason).
+and write ``{shard}.parquet`` files plus ``counts.json``.
+
+Every file (or record, for a ``documents`` source) the build sees is either written as a document or
+counted under a named reason with examples, in the source's ledger and in its language's:
+``other_language`` (an extension that is not one of the source's configured languages),
+``symlink`` (a link to a file or directory inside a repository: the target is read where it lies,
+if it is in the source; a link at the top of the tree to a directory is a repository),
+``hidden_directory`` (``.git``, ``.hg``, ``.github``: counted as one entry each and not walked),
+``not_in_repository`` (a file at the top of the tree, outside every repository directory),
+``byte_cap`` (the language's cap was reached), ``too_large`` (over ``max_file_bytes``, never read),
+``binary``, ``not_utf8``, ``bad_encoding`` (a byte-order mark whose encoding the bytes do not
+follow), ``empty``, and ``bad_record`` (a malformed record, under ``on_bad_record: skip``;
+``codescale.corpus.document_files``).
+``seen = documents + Σ dropped`` is checked, for the source and for each language, before anything is
+written.
+
+A source (or one of its languages) that yields no documents is warned about, with its dominant
+reasons: other sources may still provide the language. A language that no source provides
+documents for is an error at curation (``codescale.curate.filtering``), which reads every source's
+``counts.json``.
 
 Sampling is deterministic and needs no reads: files are ranked by a hash of ``repo/path`` and
 taken in that order until the language's byte cap is reached, which gives a uniform random sample
@@ -10,8 +28,8 @@ of files that is stable when the corpus grows.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
+import warnings
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -19,79 +37,103 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from codescale.artifacts import atomic_path, read_json, write_json
+from codescale.corpus.document_files import read_records
 from codescale.corpus.documents import SCHEMA, doc_id, shard_names, shard_of
+from codescale.corpus.encoding import decode
 from codescale.corpus.languages import detect_language
+from codescale.corpus.ledger import Ledger, check_balance, top_reasons
 from codescale.progress import track
+
+__all__ = ["CorpusError", "EmptySourceWarning", "build_source_corpus", "decode"]
 
 
 class CorpusError(RuntimeError):
     """A source could not be turned into documents."""
 
 
-def decode(raw: bytes) -> tuple[str | None, str | None]:
-    """Decode file bytes as UTF-8 text; returns (text, None) or (None, drop reason)."""
-    if b"\x00" in raw[:8192]:
-        return None, "binary"
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return None, "not_utf8"
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if not text.strip():
-        return None, "empty"
-    return text, None
+class EmptySourceWarning(UserWarning):
+    """A source, or one of its languages, yielded no documents."""
 
 
 def _rank(key: str) -> str:
     return hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
 
 
-def _tree_candidates(tree: Path, langs: set[str]) -> list[tuple[str, str, str, Path, int]]:
-    """(lang, repo, path, file, size) for code files under ``tree/<repo>/``."""
+class _Counts:
+    """The source's ledger and one per language, and what was taken."""
+
+    def __init__(self, langs: set[str]):
+        self.ledger = Ledger()
+        self.by_lang = {lang: Ledger() for lang in sorted(langs)}
+        self.seen: Counter = Counter()
+        self.docs: Counter = Counter()
+        self.bytes: Counter = Counter()
+
+    def see(self, lang: str | None, n: int = 1) -> None:
+        self.seen[None] += n
+        if lang in self.by_lang:
+            self.seen[lang] += n
+
+    def drop(self, lang: str | None, reason: str, where: str, nbytes: int = 0, detail: str = "") -> None:
+        self.ledger.count(reason, where, nbytes, detail)
+        if lang in self.by_lang:
+            self.by_lang[lang].count(reason, where, nbytes, detail)
+
+    def take(self, lang: str, nbytes: int) -> None:
+        self.docs[None] += 1
+        self.docs[lang] += 1
+        self.bytes[lang] += nbytes
+
+
+def _walk_tree(tree: Path, wanted: set[str], counts: _Counts) -> list[tuple[str, str, str, Path, int]]:
+    """(lang, repo, path, file, size) of the regular files of a wanted language under ``tree/<repo>/``;
+    every other entry is counted in ``counts``."""
+    if not tree.is_dir():
+        raise CorpusError(f"{tree}: the source tree is missing or not a directory")
+
+    def fail(err: OSError) -> None:
+        raise CorpusError(f"{err.filename}: cannot list the directory ({err.strerror})") from err
+
+    def skipped_directory(path: Path, where: str) -> bool:
+        """Count a hidden or linked directory as one entry and do not walk it."""
+        reason = "symlink" if path.is_symlink() else "hidden_directory" if path.name.startswith(".") else None
+        if reason:
+            counts.see(None)
+            counts.drop(None, reason, f"{where}/")
+        return reason is not None
+
     out = []
-    for repo_dir in sorted(p for p in tree.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        for root, dirs, files in os.walk(repo_dir):
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-            for name in files:
-                full = Path(root) / name
+    for entry in sorted(tree.iterdir()):
+        if entry.is_dir() and entry.name.startswith("."):
+            skipped_directory(entry, entry.name)
+            continue
+        if not entry.is_dir():  # a link to a repository directory is a repository; to a file, a file
+            lang = detect_language(entry.name)
+            counts.see(lang)
+            counts.drop(lang, "not_in_repository", entry.name, entry.lstat().st_size)
+            continue
+        for root, dirs, files in os.walk(entry, onerror=fail):
+            here = Path(root)
+            dirs[:] = [d for d in sorted(dirs)
+                       if not skipped_directory(here / d, f"{entry.name}/{(here / d).relative_to(entry).as_posix()}")]
+            for name in sorted(files):
+                full = here / name
+                where = f"{entry.name}/{full.relative_to(entry).as_posix()}"
                 lang = detect_language(name)
-                if lang in langs and not full.is_symlink():
-                    out.append((lang, repo_dir.name, full.relative_to(repo_dir).as_posix(), full,
-                                full.stat().st_size))
+                counts.see(lang)
+                size = full.lstat().st_size
+                if full.is_symlink():
+                    counts.drop(lang, "symlink", where, detail=f"-> {os.readlink(full)}")
+                elif lang not in wanted:
+                    counts.drop(lang, "other_language", where, size)
+                else:
+                    out.append((lang, entry.name, full.relative_to(entry).as_posix(), full, size))
     return out
-
-
-def _read_document_files(path: Path) -> pa.Table:
-    files = [path] if path.is_file() else sorted(
-        p for p in path.rglob("*") if p.suffix in (".parquet", ".jsonl"))
-    tables = []
-    for f in files:
-        try:
-            if f.suffix == ".parquet":
-                tables.append(pq.read_table(f))
-            else:
-                rows = []
-                with open(f, encoding="utf-8") as fh:
-                    for i, line in enumerate(fh, 1):
-                        if line.strip():
-                            try:
-                                rows.append(json.loads(line))
-                            except json.JSONDecodeError as err:
-                                raise CorpusError(f"{f}:{i}: malformed JSON line ({err.msg})") from err
-                tables.append(pa.Table.from_pylist(rows))
-        except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as err:
-            raise CorpusError(f"{f}: unreadable document file ({err})") from err
-    for f, t in zip(files, tables, strict=True):
-        if "content" not in t.column_names or "path" not in t.column_names:
-            raise CorpusError(f"{f}: document files need `content` and `path` columns, "
-                              f"found {t.column_names}")
-    return pa.concat_tables(tables, promote_options="permissive") if tables else pa.table({})
 
 
 def build_source_corpus(source: str, fetched_dir: str | Path, out_dir: str | Path, *,
                         langs: list[str], byte_caps: dict[str, int], n_shards: int,
-                        max_file_bytes: int) -> dict:
+                        max_file_bytes: int, on_bad_record: str = "error") -> dict:
     """Write the documents of ``source`` as ``n_shards`` Parquet shards under ``out_dir``.
 
     ``byte_caps`` is this source's share of each language's cap.
@@ -99,10 +141,8 @@ def build_source_corpus(source: str, fetched_dir: str | Path, out_dir: str | Pat
     fetched_dir = Path(fetched_dir)
     manifest = read_json(fetched_dir / "fetched.json")
     wanted = set(langs) & set(manifest["langs"])
-    drops: Counter = Counter()
+    counts = _Counts(wanted)
     rows: dict[int, list[dict]] = defaultdict(list)
-    taken_bytes: Counter = Counter()
-    taken_docs: Counter = Counter()
 
     def add(lang: str, repo: str, path: str, content: str) -> None:
         did = doc_id(content)
@@ -110,57 +150,87 @@ def build_source_corpus(source: str, fetched_dir: str | Path, out_dir: str | Pat
         rows[shard_of(did, n_shards)].append(
             {"doc_id": did, "source": source, "repo": repo, "path": path, "lang": lang,
              "content": content, "bytes": nbytes})
-        taken_bytes[lang] += nbytes
-        taken_docs[lang] += 1
+        counts.take(lang, nbytes)
 
     if manifest["kind"] == "documents":
-        table = _read_document_files(Path(manifest["details"]["path"]))
-        records = table.to_pylist()
+        unit = "records"
+        records = read_records(manifest["details"]["path"], on_bad_record=on_bad_record, ledger=counts.ledger)
+        counts.see(None, counts.ledger.documents["bad_record"])  # counted while reading
         records.sort(key=lambda r: _rank(f"{r.get('repo') or r.get('repo_name')}/{r['path']}"))
         for rec in track(records, f"corpus {source}", unit="doc"):
             lang = detect_language(rec["path"])
-            if lang not in wanted:
-                drops["other_language"] += 1
-                continue
-            if taken_bytes[lang] >= byte_caps[lang]:
-                continue
+            repo = str(rec.get("repo") or rec.get("repo_name") or "unknown")
+            where = f"{repo}/{rec['path']}"
             content = rec["content"]
-            if not isinstance(content, str) or not content.strip():
-                drops["empty"] += 1
+            counts.see(lang)
+            try:
+                nbytes = len(content.encode("utf-8"))
+            except UnicodeEncodeError as err:  # a lone surrogate, from a JSON escape
+                counts.drop(lang, "not_utf8", where, detail=f"{err.reason} at character {err.start}")
                 continue
-            if len(content) > max_file_bytes:
-                drops["too_large"] += 1
-                continue
-            add(lang, str(rec.get("repo") or rec.get("repo_name") or "unknown"), rec["path"], content)
+            if lang not in wanted:
+                counts.drop(lang, "other_language", where, nbytes)
+            elif counts.bytes[lang] >= byte_caps[lang]:
+                counts.drop(lang, "byte_cap", where, nbytes)
+            elif not content.strip():
+                counts.drop(lang, "empty", where, nbytes)
+            elif nbytes > max_file_bytes:
+                counts.drop(lang, "too_large", where, nbytes, f"{nbytes} bytes")
+            else:
+                add(lang, repo, rec["path"], content)
     else:
+        unit = "files"
         tree = Path(manifest["details"]["path"]) if manifest["kind"] == "local" else fetched_dir / "tree"
-        candidates = _tree_candidates(tree, wanted)
+        candidates = _walk_tree(tree, wanted, counts)
         candidates.sort(key=lambda c: _rank(f"{c[1]}/{c[2]}"))
         for lang, repo, path, full, size in track(candidates, f"corpus {source}", unit="file"):
-            if taken_bytes[lang] >= byte_caps[lang]:
+            where = f"{repo}/{path}"
+            if counts.bytes[lang] >= byte_caps[lang]:
+                counts.drop(lang, "byte_cap", where, size)
                 continue
             if size > max_file_bytes:
-                drops["too_large"] += 1
+                counts.drop(lang, "too_large", where, size, f"{size} bytes")
                 continue
             try:
                 raw = full.read_bytes()
             except OSError as err:
                 raise CorpusError(f"{full}: unreadable ({err.strerror})") from err
-            text, reason = decode(raw)
-            if reason:
-                drops[reason] += 1
+            decoded = decode(raw)
+            if decoded.reason:
+                counts.drop(lang, decoded.reason, where, size, decoded.detail)
                 continue
-            add(lang, repo, path, text)
+            add(lang, repo, path, decoded.text)
 
-    counts = {"source": source,
-              "langs": {lang: {"documents": taken_docs[lang], "bytes": taken_bytes[lang],
-                               "byte_cap": byte_caps[lang]} for lang in sorted(wanted)},
-              "dropped": dict(sorted(drops.items()))}
+    result = _counts_json(source, unit, counts, byte_caps)
+    for message in result["warnings"]:
+        warnings.warn(message, EmptySourceWarning, stacklevel=2)
     with atomic_path(out_dir) as tmp:
         tmp.mkdir(parents=True)
         for i, name in enumerate(shard_names(n_shards)):
             shard_rows = sorted(rows.get(i, []), key=lambda r: (r["lang"], r["repo"], r["path"]))
             table = pa.Table.from_pylist(shard_rows, schema=SCHEMA)
             pq.write_table(table, tmp / f"{name}.parquet", compression="zstd")
-        write_json(tmp / "counts.json", counts)
-    return counts
+        write_json(tmp / "counts.json", result)
+    return result
+
+
+def _counts_json(source: str, unit: str, counts: _Counts, byte_caps: dict[str, int]) -> dict:
+    """counts.json, after checking that every file seen is a document or counted under a reason."""
+    langs = {}
+    for lang, ledger in counts.by_lang.items():
+        dropped = ledger.dropped()
+        check_balance(f"corpus {source} ({lang})", {"documents": counts.seen[lang]},
+                      {"documents": counts.docs[lang]}, dropped, keys=("documents",))
+        langs[lang] = {"documents": counts.docs[lang], "bytes": counts.bytes[lang], "byte_cap": byte_caps[lang],
+                       unit: counts.seen[lang], "dropped": {r: v["documents"] for r, v in dropped.items()}}
+    dropped = counts.ledger.dropped()
+    check_balance(f"corpus {source}", {"documents": counts.seen[None]}, {"documents": counts.docs[None]}, dropped,
+                  keys=("documents",))
+    messages = []
+    if not counts.docs[None]:
+        messages.append(f"source {source}: 0 documents of {counts.seen[None]} {unit} ({top_reasons(dropped)})")
+    else:
+        messages += [f"source {source}: 0 {lang} documents of {entry[unit]} {lang} {unit} "
+                     f"({top_reasons(entry['dropped'])})" for lang, entry in langs.items() if not entry["documents"]]
+    return {"source": source, "unit": unit, unit: counts.seen[None], "documents": counts.docs[None],
+            "langs": langs, "dropped": dropped, "warnings": messages}
