@@ -3,7 +3,7 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
 
-from codescale.curate.pipeline import assemble_shard  # noqa: E402
+from codescale.curate.assembly import assemble_shard  # noqa: E402
 
 s = snakemake  # noqa: F821
 stats = assemble_shard(list(s.input.filtered), s.input.get("near_duplicates"), s.input.get("eval_index"),

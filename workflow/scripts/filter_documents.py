@@ -3,7 +3,7 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
 
-from codescale.curate.pipeline import filter_shard  # noqa: E402
+from codescale.curate.filtering import filter_shard  # noqa: E402
 
 s = snakemake  # noqa: F821
 stats = filter_shard(list(s.input), s.wildcards.shard, s.wildcards.lang, s.params.curate, n_shards=s.params.shards,

@@ -3,7 +3,7 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
 
-from codescale.curate.pipeline import find_near_duplicates  # noqa: E402
+from codescale.curate.near_duplicates import find_near_duplicates  # noqa: E402
 
 s = snakemake  # noqa: F821
 found = find_near_duplicates(list(s.input), s.output[0], s.params.curate)

@@ -16,7 +16,10 @@ packing: a file is emitted after the files it imports, so definitions precede th
 
 Resolution is heuristic and errs towards missing an edge rather than inventing one: bare package
 names (npm, crates, Python's standard library) are external, and a file that fails to parse
-contributes only the edges that can still be found.
+contributes only the edges that can still be found. A file whose analysis raises (odd input, a
+grammar or query bug) also keeps the edges found before the failure, and the failure is never
+silent: ``dependency_graph``/``dependency_order`` hand it to the caller's ``errors`` (the assembly
+step counts the file under ``dependency_analysis_error``) or raise ``DependencyAnalysisError``.
 """
 
 from __future__ import annotations
@@ -83,6 +86,7 @@ class _Facts:
     namespaces: list[str] = field(default_factory=list)  # C# namespaces the file declares
     names: list[tuple[str, str]] = field(default_factory=list)  # top-level declarations: (namespace, name)
     words: frozenset[str] = frozenset()  # identifiers outside comments and string literals
+    error: str | None = None  # what the analysis raised (the facts are those found before it)
 
 
 # --- import specifiers ------------------------------------------------------------------------
@@ -252,9 +256,23 @@ def _analyze(lang: str, path: str, content: str) -> _Facts:
         if lang in _DECLARATIONS:
             _DECLARATIONS[lang](root, facts)
             facts.words = _mentioned_words(src, found.get("mask", []))
-    except Exception:  # odd input: keep whatever was found before the failure
-        pass
+    except Exception as err:  # odd input or a parser bug: keep what was found before, and say so
+        facts.error = f"{type(err).__name__}: {err}"[:300]
     return facts
+
+
+class DependencyAnalysisError(RuntimeError):
+    """The analysis of a file raised, and the caller did not ask for such failures to be collected."""
+
+
+def _report(lang: str, paths: list[str], facts: list[_Facts], errors: dict[int, str] | None) -> None:
+    failed = {i: f.error for i, f in enumerate(facts) if f.error}
+    if errors is not None:
+        errors.update(failed)
+    elif failed:
+        i, message = next(iter(failed.items()))
+        raise DependencyAnalysisError(f"{paths[i]}: {lang} dependency analysis failed ({message})"
+                                      + (f", and {len(failed) - 1} more files" if len(failed) > 1 else ""))
 
 
 def extract_imports(lang: str, path: str, content: str) -> list[str]:
@@ -262,7 +280,9 @@ def extract_imports(lang: str, path: str, content: str) -> list[str]:
     gives "a.b", ``from a import *`` "a.*"), "com.x.Y" / "com.x.*" (Java), "./util" (JS/TS), "Foo.Bar" (C#
     ``using``, also static and aliased), "fmt" (Go), "crate::m::f" / "mod:foo" (Rust, use trees expanded)."""
     _check(lang)
-    return _analyze(lang, path, content).imports
+    facts = _analyze(lang, path, content)
+    _report(lang, [path], [facts], None)
+    return facts.imports
 
 
 # --- resolution -------------------------------------------------------------------------------
@@ -623,11 +643,17 @@ def _normalize(path: str) -> str:
     return path
 
 
-def dependency_graph(lang: str, files: list[tuple[str, str]]) -> dict[int, set[int]]:
-    """Importer index -> indices of the files of ``files`` it imports (no self-edges)."""
+def dependency_graph(lang: str, files: list[tuple[str, str]], *,
+                     errors: dict[int, str] | None = None) -> dict[int, set[int]]:
+    """Importer index -> indices of the files of ``files`` it imports (no self-edges).
+
+    When the analysis of a file raises, its edges are those found before the failure; ``errors``, when
+    given, receives ``{file index: what was raised}`` for each such file (the caller counts them),
+    and without it the first failure is raised as ``DependencyAnalysisError`` naming the file."""
     _check(lang)
     paths = [_normalize(p) for p, _ in files]
     facts = [_analyze(lang, p, c) for p, c in files]
+    _report(lang, [p for p, _ in files], facts, errors)
     edges = _RESOLVERS[lang](paths, facts)
     return {i: edges.get(i, set()) - {i} for i in range(len(files))}
 
@@ -648,10 +674,10 @@ def _cycle_order(members: list[int], graph: dict[int, set[int]], key) -> list[in
     return sorted(nodes, key=lambda n: (-round(rank[n], 9), key(n)))
 
 
-def dependency_order(lang: str, files: list[tuple[str, str]]) -> list[int]:
+def dependency_order(lang: str, files: list[tuple[str, str]], *, errors: dict[int, str] | None = None) -> list[int]:
     """A permutation of ``range(len(files))`` in which every file follows the files it imports, except
-    within import cycles (ordered by PageRank)."""
-    graph = dependency_graph(lang, files)
+    within import cycles (ordered by PageRank). ``errors`` as for ``dependency_graph``."""
+    graph = dependency_graph(lang, files, errors=errors)
     n = len(files)
 
     def key(i: int) -> tuple[str, str]:

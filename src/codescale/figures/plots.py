@@ -146,7 +146,10 @@ def plot_strategy(table: pd.DataFrame, pdf, png) -> None:
 def plot_curation(summary: pd.DataFrame, pdf, png) -> None:
     """Share of each language's bytes removed by each filter (stacked), like the Zhusuan breakdown;
     the number on each bar is the share kept."""
-    steps = summary[~summary.step.isin(["input", "kept", "ruff_fixed"])]  # fixing whitespace drops no file
+    if "kind" in summary:  # every drop reason, whatever its name; not the noted ones (kept documents)
+        steps = summary[summary.kind == "dropped"]
+    else:  # a summary written before the kind column
+        steps = summary[~summary.step.isin(["input", "kept", "ruff_fixed"])]  # fixing whitespace drops no file
     inputs = summary[summary.step == "input"].set_index("lang").bytes
     kept = summary[summary.step == "kept"].set_index("lang").bytes
     langs = sorted(inputs.index)
