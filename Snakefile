@@ -38,6 +38,13 @@ include: "workflow/rules/allocate.smk"
 include: "workflow/rules/figures.smk"
 
 
+# Before any job starts (not on a dry run): every language the study compiles and runs must compile
+# and run a one-line program in the sandbox, or the run stops here with one line per language that
+# names the tool and how to install it (`python -m codescale.sandbox.preflight LANG...` alone).
+onstart:
+    preflight_toolchains()
+
+
 rule all:
     input:
         get_final_outputs(),

@@ -12,6 +12,20 @@ def code_languages(languages: list[str]) -> list[str]:
     return [lang for lang in languages if lang != "text"]
 
 
+def executed_languages(config: dict) -> list[str]:
+    """The languages whose programs the study compiles and runs in the sandbox: every code language
+    when the parallel corpus is synthesized (programs are verified by running them in each) or
+    translations are graded by execution, Python for HumanEval, MultiPL-E's languages. The
+    preflight checks exactly these before any job starts."""
+    langs = code_languages(config["languages"])
+    evaluate = config.get("evaluate", {})
+    executed = set(langs) if config.get("synth") or "translation" in evaluate else set()
+    if "humaneval" in evaluate:
+        executed.add("python")
+    executed.update(evaluate.get("multipl_e", {}).get("files", {}))
+    return [lang for lang in langs if lang in executed]
+
+
 class ConfigError(ValueError):
     """The configuration is inconsistent."""
 

@@ -86,3 +86,14 @@ def test_every_object_rejects_unknown_keys():
 
     walk(SCHEMA, "")
     assert not loose
+
+
+def test_executed_languages_are_what_the_preflight_checks(config):
+    from codescale.configuration import executed_languages
+
+    langs = [lang for lang in config["languages"] if lang != "text"]
+    assert executed_languages(config) == langs  # synth verifies every code language by running it
+    bare = {"languages": ["python", "go", "text"], "evaluate": {}}
+    assert executed_languages(bare) == []
+    bare["evaluate"] = {"humaneval": {}, "multipl_e": {"files": {"go": "go.jsonl"}}}
+    assert executed_languages(bare) == ["python", "go"]

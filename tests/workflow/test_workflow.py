@@ -242,3 +242,19 @@ def test_between_workflow_cache_restores_instead_of_recomputing(smoke_run, cache
     a = pd.read_parquet(smoke_run[0] / "results/eval/summary.parquet")
     b = pd.read_parquet(other / "results/eval/summary.parquet")
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_a_broken_toolchain_stops_the_run_before_any_job(tmp_path):
+    """The preflight (onstart) runs each executed language's one-line program in the sandbox: with
+    no toolchain on PATH the run fails at once, one line per language naming tool and package."""
+    workdir = prepare_workdir(tmp_path / "w")
+    bare = tmp_path / "bin"  # what Snakemake itself needs, no toolchain
+    bare.mkdir()
+    for tool in ("bash", "sh", "which"):
+        (bare / tool).symlink_to(shutil.which(tool))
+    proc = snakemake(workdir, env={"PATH": str(bare)}, check=False, timeout=300)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "python: python3 cannot compile and run a one-line program" in out, out[-3000:]
+    assert "javascript: node cannot compile and run" in out and "apt-get install nodejs" in out
+    assert not (workdir / "results").exists(), "a job ran before the preflight"

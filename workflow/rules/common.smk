@@ -4,10 +4,11 @@
 import functools
 import json
 
+from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
 from codescale.artifacts import DIGEST_SUFFIX
-from codescale.configuration import check_config, code_languages
+from codescale.configuration import check_config, code_languages, executed_languages
 from codescale.corpus.documents import shard_names
 from codescale.experiments.grid import allocation_runs, expand_runs, run_id, run_spec
 from codescale.provenance import script_code_hash
@@ -323,6 +324,18 @@ def get_toolchain_availability():
     from codescale.sandbox.toolchains import availability
 
     return availability()
+
+
+def preflight_toolchains():
+    """The onstart check (Snakefile): the executed languages' toolchains work in the sandbox."""
+    from codescale.sandbox.preflight import PreflightError, require
+
+    languages = executed_languages(config)
+    if languages:
+        try:
+            require(languages)
+        except PreflightError as e:
+            raise WorkflowError(f"preflight: a toolchain the study needs does not work:\n{e}") from None
 
 
 def get_budget(wildcards):
