@@ -3,7 +3,7 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
 
-from codescale.curate.pipeline import index_evaluation_data  # noqa: E402
+from codescale.curate.evaluation_data import index_evaluation_data  # noqa: E402
 
 s = snakemake  # noqa: F821
 multipl_e = {k.removeprefix("multipl_e_"): v for k, v in s.input.items() if k.startswith("multipl_e_")}

@@ -34,14 +34,3 @@ def step_config(curate_config: dict, step: str) -> dict:
         return {k: canonical(value[k]) for k in sorted(value)} if isinstance(value, dict) else value
 
     return canonical({k: curate_config[k] for k in STEP_KEYS[step] if k in curate_config})
-
-
-def __getattr__(name: str):
-    """``index_evaluation_data``, for workflow/scripts/index_evaluation_data.py until it imports it from
-    codescale.curate.evaluation_data (then this goes); imported on use, so the rules that import
-    ``step_config`` do not load the evaluation sets."""
-    if name == "index_evaluation_data":
-        from codescale.curate.evaluation_data import index_evaluation_data
-
-        return index_evaluation_data
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import time
 
-# humaneval_problems and multipl_e_problems are re-exported for codescale.curate.pipeline until it
-# imports them from codescale.evalsets (then they go from here).
-from codescale.evalsets.humaneval import Problem, humaneval_problems  # noqa: F401
-from codescale.evalsets.multipl_e import multipl_e_problems  # noqa: F401
+from codescale.evalsets.humaneval import Problem
 from codescale.evaluate.execution import Check, grade_all, status_counts
 from codescale.evaluate.generate import generation_budget, greedy_generate
 from codescale.tokens.tokenizer import EOD
