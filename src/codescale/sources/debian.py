@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 from codescale.sources.archives import extract_tar, extract_zip
@@ -61,7 +62,7 @@ def download_binary(packages: list[str], dest: Path) -> list[Path]:
     return debs
 
 
-def extract_deb(deb: Path, dest: Path, exts: tuple[str, ...]) -> tuple[int, int]:
+def extract_deb(deb: Path, dest: Path, exts: tuple[str, ...], skipped: Counter | None = None) -> tuple[int, int]:
     """Extract the files ending in ``exts`` from a ``.deb`` (via ``dpkg-deb --fsys-tarfile``)."""
     try:
         proc = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", str(deb)], stdout=subprocess.PIPE,
@@ -69,7 +70,7 @@ def extract_deb(deb: Path, dest: Path, exts: tuple[str, ...]) -> tuple[int, int]
     except FileNotFoundError as err:
         raise AptError(f"{deb}: `dpkg-deb` is not installed") from err
     assert proc.stdout is not None
-    counts = extract_tar(proc.stdout, dest, exts)
+    counts = extract_tar(proc.stdout, dest, exts, skipped=skipped)
     proc.stdout.close()
     if proc.wait() != 0:
         raise AptError(f"{deb}: dpkg-deb failed: {proc.stderr.read().decode(errors='replace')}")
@@ -126,21 +127,22 @@ def download_source(package: str, dest: Path) -> list[Path]:
     return files
 
 
-def extract_source_tarballs(files: list[Path], dest: Path, exts: tuple[str, ...]) -> tuple[int, int]:
+def extract_source_tarballs(files: list[Path], dest: Path, exts: tuple[str, ...],
+                            skipped: Counter | None = None) -> tuple[int, int]:
     """Extract code files from the upstream tarball(s) of a downloaded source package."""
     n_files = n_bytes = 0
     for path in files:
         if ".tar." in path.name and not path.name.endswith((".debian.tar.xz", ".debian.tar.gz")):
-            f, b = extract_tar(path, dest, exts)
+            f, b = extract_tar(path, dest, exts, skipped=skipped)
             n_files, n_bytes = n_files + f, n_bytes + b
     return n_files, n_bytes
 
 
-def unpack_zip_members(root: Path, pattern: str, exts: tuple[str, ...]) -> int:
+def unpack_zip_members(root: Path, pattern: str, exts: tuple[str, ...], skipped: Counter | None = None) -> int:
     """Expand each zip matching ``pattern`` under ``root`` into ``<zip>.d/``; returns how many."""
     count = 0
     for archive in sorted(root.glob(pattern)):
-        extract_zip(archive, archive.parent / (archive.name + ".d"), exts)
+        extract_zip(archive, archive.parent / (archive.name + ".d"), exts, skipped=skipped)
         archive.unlink()
         count += 1
     return count

@@ -24,6 +24,7 @@ import shutil
 import sys
 import sysconfig
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -46,15 +47,16 @@ def fetch_source(name: str, spec: dict[str, Any], out: str | Path) -> dict:
         tmp.mkdir(parents=True)
         tree = tmp / "tree"
         tree.mkdir()
+        skipped: Counter = Counter()
         try:
-            details = _FETCHERS[kind](spec, tmp, tree, exts)
+            details = _FETCHERS[kind](spec, tmp, tree, exts, skipped)
         except (debian.AptError, registries.RegistryError, ArchiveError, OSError) as err:
             raise SourceError(f"source {name!r} ({kind}): {err}") from err
         shutil.rmtree(tmp / "downloads", ignore_errors=True)
         n_files = sum(1 for p in tree.rglob("*") if p.is_file())
         n_bytes = sum(p.stat().st_size for p in tree.rglob("*") if p.is_file())
         manifest = {"source": name, "kind": kind, "langs": spec["langs"], "details": details,
-                    "files": n_files, "bytes": n_bytes,
+                    "files": n_files, "bytes": n_bytes, "skipped": dict(sorted(skipped.items())),
                     "seconds": round(time.monotonic() - start, 2)}
         if kind not in ("local", "documents") and n_files == 0:
             raise SourceError(f"source {name!r} ({kind}): fetched no files with extensions {exts}")
@@ -87,7 +89,7 @@ def _assign_repos(staging: Path, tree: Path, repo_root: str | None, default_repo
                     shutil.copytree(child, dest, dirs_exist_ok=True)
 
 
-def _debian_binary(spec: dict, out: Path, tree: Path, exts: tuple[str, ...]) -> dict:
+def _debian_binary(spec: dict, out: Path, tree: Path, exts: tuple[str, ...], skipped: Counter) -> dict:
     unpack = spec.get("unpack", [])
     debs = debian.download_binary(spec["packages"], out / "downloads")
     details = {}
@@ -95,41 +97,42 @@ def _debian_binary(spec: dict, out: Path, tree: Path, exts: tuple[str, ...]) -> 
         package = deb.name.split("_", 1)[0]
         print(f"extracting {deb.name} ({i}/{len(debs)})", file=sys.stderr, flush=True)
         staging = out / "staging" / package
-        files, nbytes = debian.extract_deb(deb, staging, exts + ((".zip",) if unpack else ()))
+        files, nbytes = debian.extract_deb(deb, staging, exts + ((".zip",) if unpack else ()), skipped)
         for pattern in unpack:
-            debian.unpack_zip_members(staging, pattern, exts)
+            debian.unpack_zip_members(staging, pattern, exts, skipped)
         _assign_repos(staging, tree, spec.get("repo_root"), package)
         details[package] = {"deb": deb.name, "files": files, "bytes": nbytes}
     shutil.rmtree(out / "staging", ignore_errors=True)
     return details
 
 
-def _debian_source(spec: dict, out: Path, tree: Path, exts: tuple[str, ...]) -> dict:
+def _debian_source(spec: dict, out: Path, tree: Path, exts: tuple[str, ...], skipped: Counter) -> dict:
     details = {}
     for package in spec["packages"]:
         print(f"apt-get source {package}", file=sys.stderr, flush=True)
         files = debian.download_source(package, out / "downloads" / package)
         staging = out / "staging" / package
-        n_files, n_bytes = debian.extract_source_tarballs(files, staging, exts)
+        n_files, n_bytes = debian.extract_source_tarballs(files, staging, exts, skipped)
         _assign_repos(staging, tree, spec.get("repo_root"), package)
         details[package] = {"files": [p.name for p in files], "extracted": n_files, "bytes": n_bytes}
     shutil.rmtree(out / "staging", ignore_errors=True)
     return details
 
 
-def _npm(spec: dict, out: Path, tree: Path, exts: tuple[str, ...]) -> dict:
-    return registries.npm_pack(spec["packages"], out / "downloads", tree, exts)
+def _npm(spec: dict, out: Path, tree: Path, exts: tuple[str, ...], skipped: Counter) -> dict:
+    return registries.npm_pack(spec["packages"], out / "downloads", tree, exts, skipped)
 
 
-def _pypi(spec: dict, out: Path, tree: Path, exts: tuple[str, ...]) -> dict:
-    return registries.pip_download(spec["packages"], out / "downloads", tree, exts)
+def _pypi(spec: dict, out: Path, tree: Path, exts: tuple[str, ...], skipped: Counter) -> dict:
+    return registries.pip_download(spec["packages"], out / "downloads", tree, exts, skipped)
 
 
-def _python_stdlib(spec: dict, out: Path, tree: Path, exts: tuple[str, ...]) -> dict:
+def _python_stdlib(spec: dict, out: Path, tree: Path, exts: tuple[str, ...], skipped: Counter) -> dict:
     stdlib = Path(sysconfig.get_paths()["stdlib"])
     staging = out / "staging" / "stdlib"
     files, nbytes = copy_tree(stdlib, staging, exts,
-                              exclude_dirs=("site-packages", "test", "tests", "idlelib", "__pycache__"))
+                              exclude_dirs=("site-packages", "test", "tests", "idlelib", "__pycache__"),
+                              skipped=skipped)
     _assign_repos(staging, tree, ".", "stdlib")
     shutil.rmtree(out / "staging", ignore_errors=True)
     return {"stdlib": str(stdlib), "files": files, "bytes": nbytes}
@@ -182,7 +185,8 @@ def _file_hashes(root: Path, files: list[Path]) -> list[str]:
     return known
 
 
-def _in_place(spec: dict, out: Path, tree: Path, exts: tuple[str, ...]) -> dict:
+def _in_place(spec: dict, out: Path, tree: Path, exts: tuple[str, ...], skipped: Counter) -> dict:
+    # nothing is copied: the corpus stage reads the files in place and counts what it drops
     path = Path(spec["path"]).expanduser()
     if not path.exists():
         raise SourceError(f"{path}: no such file or directory")

@@ -7,6 +7,7 @@ for; no host name appears here.
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 
 from codescale.sources.archives import extract_tar, extract_zip
@@ -24,7 +25,8 @@ def _run(cmd: list[str], cwd: Path, what: str) -> None:
         raise RegistryError(str(err)) from err
 
 
-def npm_pack(packages: list[str], downloads: Path, tree: Path, exts: tuple[str, ...]) -> dict:
+def npm_pack(packages: list[str], downloads: Path, tree: Path, exts: tuple[str, ...],
+             skipped: Counter | None = None) -> dict:
     """``npm pack`` each package (``name`` or ``name@version``); one repository per package."""
     downloads.mkdir(parents=True, exist_ok=True)
     fetched = {}
@@ -38,12 +40,13 @@ def npm_pack(packages: list[str], downloads: Path, tree: Path, exts: tuple[str, 
             raise RegistryError(f"npm pack {spec}: no tarball was written")
         name = spec.rsplit("@", 1)[0] if spec.count("@") > (1 if spec.startswith("@") else 0) else spec
         repo = name.replace("/", "__").lstrip("@")
-        files, nbytes = extract_tar(new[0], tree, exts, prefix=repo, strip=1)  # strip "package/"
+        files, nbytes = extract_tar(new[0], tree, exts, prefix=repo, strip=1, skipped=skipped)  # strip "package/"
         fetched[spec] = {"archive": new[0].name, "files": files, "bytes": nbytes}
     return fetched
 
 
-def pip_download(packages: list[str], downloads: Path, tree: Path, exts: tuple[str, ...]) -> dict:
+def pip_download(packages: list[str], downloads: Path, tree: Path, exts: tuple[str, ...],
+                 skipped: Counter | None = None) -> dict:
     """``pip download`` pure-Python wheels (no dependencies); one repository per package."""
     downloads.mkdir(parents=True, exist_ok=True)
     fetched = {}
@@ -60,6 +63,6 @@ def pip_download(packages: list[str], downloads: Path, tree: Path, exts: tuple[s
         if not new:
             raise RegistryError(f"pip download {spec}: no wheel was written")
         repo = spec.split("==")[0].split(">")[0].split("<")[0].strip()
-        files, nbytes = extract_zip(new[0], tree, exts, prefix=repo)
+        files, nbytes = extract_zip(new[0], tree, exts, prefix=repo, skipped=skipped)
         fetched[spec] = {"archive": new[0].name, "files": files, "bytes": nbytes}
     return fetched

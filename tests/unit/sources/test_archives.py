@@ -1,10 +1,11 @@
 import io
 import tarfile
 import zipfile
+from collections import Counter
 
 import pytest
 
-from codescale.sources.archives import ArchiveError, extract_tar, extract_zip, safe_relative
+from codescale.sources.archives import ArchiveError, copy_tree, extract_tar, extract_zip, safe_relative
 
 
 def test_safe_relative_refuses_escapes():
@@ -47,3 +48,34 @@ def test_corrupt_archives_name_the_file(tmp_path):
     badzip.write_bytes(b"PK nope")
     with pytest.raises(ArchiveError, match="broken.zip"):
         extract_zip(badzip, tmp_path / "o", (".py",))
+
+
+def test_wanted_members_not_copied_are_counted_by_reason(tmp_path):
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        def add(name, data=b"x = 1\n", kind=tarfile.REGTYPE):
+            info = tarfile.TarInfo(name)
+            info.type = kind
+            if kind == tarfile.SYMTYPE:
+                info.linkname = "pkg/a.py"
+            else:
+                info.size = len(data)
+            tar.addfile(info, io.BytesIO(data) if kind == tarfile.REGTYPE else None)
+        add("pkg/a.py")
+        add("pkg/link.py", kind=tarfile.SYMTYPE)
+        add("../evil.py")
+        add("top.py")          # shallower than strip=1
+        add("pkg/notes.txt")   # not a wanted extension: not counted at all
+    buf.seek(0)
+    skipped = Counter()
+    files, _ = extract_tar(buf, tmp_path / "out", (".py",), strip=1, skipped=skipped)
+    assert files == 1
+    assert skipped == {"not_regular_file": 1, "unsafe_path": 1, "above_strip": 1}
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "real.py").write_text("y = 2\n")
+    (src / "alias.py").symlink_to(src / "real.py")
+    skipped = Counter()
+    assert copy_tree(src, tmp_path / "copy", (".py",), skipped=skipped)[0] == 1
+    assert skipped == {"symlink": 1}
