@@ -201,7 +201,38 @@ def test_decontamination_change_reruns_assembly_not_filters(smoke_run, tmp_path)
     assert "synthesize_parallel_corpus" not in rules and "train_model" in rules
 
 
-def test_code_change_reruns_that_stage_and_downstream_only(smoke_run, tmp_path):
+def provenance_triggered(proc: subprocess.CompletedProcess) -> set[str]:
+    """Rules a dry run reruns because their params (the code hash among them) changed."""
+    text = (proc.stdout + proc.stderr).split("Reasons:", 1)[-1]
+    m = re.search(r"params have changed since last execution:\n\s+(.+)", text)
+    return set(m.group(1).replace(" ", "").split(",")) if m else set()
+
+
+# One module per stage, and exactly the rules whose scripts reach it (the smoke config has no
+# multi-GPU runs, so train_model_distributed has no job).
+CODE_EDITS = {
+    "sources/fetch.py": {"fetch_sources"},
+    "corpus/build.py": {"build_corpus"},
+    "curate/filters.py": {"filter_documents"},
+    "curate/near_duplicates.py": {"find_near_duplicates"},
+    "curate/assembly.py": {"assemble_documents"},
+    "curate/summary.py": {"summarize_curation"},
+    "tokens/shards.py": {"tokenize_language", "tokenize_parallel"},
+    "synth/generate.py": {"synthesize_parallel_corpus"},
+    "experiments/grid.py": {"plan_run"},
+    "train/loop.py": {"train_model", "evaluate_run"},
+    "evaluate/tasks.py": {"evaluate_run"},
+    "laws/fit.py": {"fit_language_laws", "export_law_table", "optimize_allocation", "plot_language_laws",
+                    "plot_allocation"},
+    "allocate/optimize.py": {"optimize_allocation"},
+    "figures/curation.py": {"plot_curation"},
+}
+
+
+def test_code_change_reruns_exactly_that_stage_and_downstream(smoke_run, tmp_path):
+    """Edit one module of each stage in a copy of the package: exactly the rules whose scripts
+    import it (transitively) rerun by their code hash, what follows them reruns by its inputs, and
+    nothing upstream runs."""
     workdir, _ = smoke_run
     copy = tmp_path / "repo"
     copy.mkdir()
@@ -213,17 +244,24 @@ def test_code_change_reruns_that_stage_and_downstream_only(smoke_run, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(copy / "src")}
 
     def dry():
-        return planned_rules(subprocess.run(
-            [str(SNAKEMAKE), "-s", str(copy / "Snakefile"), "--configfile", str(SMOKE),
-             "--directory", str(workdir), "-n"], capture_output=True, text=True, env=env))
+        return subprocess.run([str(SNAKEMAKE), "-s", str(copy / "Snakefile"), "--configfile", str(SMOKE),
+                               "--directory", str(workdir), "-n"], capture_output=True, text=True, env=env)
 
-    assert dry() == {}  # the same code at another path is the same code
-    with open(copy / "src/codescale/curate/filters.py", "a") as fh:
-        fh.write("\n# a change to curation code\n")
-    rules = dry()
-    assert rules.get("filter_documents") == 4
-    assert "train_model" in rules
-    assert "fetch_sources" not in rules and "build_corpus" not in rules
+    assert planned_rules(dry()) == {}  # the same code at another path is the same code
+    order = ["fetch_sources", "build_corpus", "filter_documents", "find_near_duplicates", "assemble_documents"]
+    for module, expected in CODE_EDITS.items():
+        path = copy / "src/codescale" / module
+        original = path.read_text()
+        path.write_text(original + "\n# an edit\n")
+        try:
+            proc = dry()
+            assert provenance_triggered(proc) == expected, (module, proc.stdout[-3000:])
+            rules = planned_rules(proc)
+            first = min((order.index(r) for r in expected if r in order), default=len(order))
+            assert not set(order[:first]) & set(rules), (module, rules)  # nothing upstream
+            assert "all" in rules
+        finally:
+            path.write_text(original)
 
 
 def test_between_workflow_cache_restores_instead_of_recomputing(smoke_run, cache_dir, tmp_path):

@@ -6,7 +6,7 @@ sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
 import pandas as pd  # noqa: E402
 
 from codescale.artifacts import read_json  # noqa: E402
-from codescale.figures.plots import plot_loss_vs_params, plot_loss_vs_tokens  # noqa: E402
+from codescale.figures.laws import plot_loss_vs_params, plot_loss_vs_tokens  # noqa: E402
 
 s = snakemake  # noqa: F821
 summary = pd.read_parquet(s.input.summary)

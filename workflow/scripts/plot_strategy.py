@@ -7,7 +7,7 @@ import pandas as pd  # noqa: E402
 
 from codescale.artifacts import atomic_path  # noqa: E402
 from codescale.evaluate.summary import strategy_table  # noqa: E402
-from codescale.figures.plots import plot_strategy  # noqa: E402
+from codescale.figures.strategy import plot_strategy  # noqa: E402
 
 s = snakemake  # noqa: F821
 table = strategy_table(pd.read_parquet(s.input.summary))

@@ -42,7 +42,7 @@ def test_every_reason_in_the_stats_files_gets_a_row(tmp_path):
 
 
 def test_the_plot_shows_drops_only(tmp_path):
-    from codescale.figures.plots import plot_curation
+    from codescale.figures.curation import plot_curation
 
     f = _write(tmp_path, "f.json", {"step": "filter", "lang": "go", "input": {"documents": 10, "bytes": 1000},
                                     "kept": {"documents": 9, "bytes": 900}, "dropped": {"new_reason": _drop(1, 100)}})

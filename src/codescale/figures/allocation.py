@@ -1,0 +1,41 @@
+"""The allocation figure: token composition and loss, uniform vs optimized."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from codescale.figures.style import plt, save
+
+
+def plot_allocation(allocation: dict, comparison: pd.DataFrame, pdf, png) -> None:
+    """Left: token proportions, uniform vs optimized. Right: predicted and measured loss per
+    language and on average."""
+    langs = sorted(allocation["mixtures"]["uniform"]["proportions"])
+    x = np.arange(len(langs))
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4))
+    for i, mix in enumerate(("uniform", "optimized")):
+        props = allocation["mixtures"][mix]["proportions"]
+        ax1.bar(x + (i - 0.5) * 0.4, [props[k] for k in langs], width=0.4, label=mix)
+    ax1.set_xticks(x, langs, rotation=30)
+    ax1.set_ylabel("share of training tokens")
+    ax1.set_title(f"Token composition ({allocation['model']}, {allocation['tokens']:,.0f} tokens)")
+    ax1.legend()
+
+    keys = langs + ["average"]
+    x2 = np.arange(len(keys))
+    for i, mix in enumerate(("uniform", "optimized")):
+        sub = comparison[comparison.mixture == mix].set_index("lang")
+        offset = (i - 0.5) * 0.4
+        ax2.bar(x2 + offset, [sub.measured[k] for k in keys], width=0.4, alpha=0.8,
+                label=f"{mix}: measured")
+        ax2.scatter(x2 + offset, [sub.predicted[k] for k in keys], color="k", marker="_", s=200,
+                    zorder=3, label="predicted" if i == 0 else None)
+    ax2.set_xticks(x2, keys, rotation=30)
+    ax2.set_ylabel("validation loss (nats/token)")
+    ax2.set_title("Uniform vs optimized: predicted and measured")
+    lo = comparison[["measured", "predicted"]].min().min()
+    ax2.set_ylim(bottom=max(0.0, lo * 0.8))
+    ax2.legend(fontsize=7)
+    fig.tight_layout()
+    save(fig, pdf, png)
