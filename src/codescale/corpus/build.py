@@ -40,8 +40,8 @@ from codescale.artifacts import atomic_path, read_json, write_json
 from codescale.corpus.document_files import read_records
 from codescale.corpus.documents import SCHEMA, doc_id, shard_names, shard_of
 from codescale.corpus.encoding import decode
-from codescale.corpus.languages import detect_language
 from codescale.corpus.ledger import Ledger, check_balance, top_reasons
+from codescale.languages import detect_language
 from codescale.progress import track
 
 __all__ = ["CorpusError", "EmptySourceWarning", "build_source_corpus", "decode"]

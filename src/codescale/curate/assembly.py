@@ -24,6 +24,7 @@ from codescale.artifacts import write_json, write_parquet
 from codescale.corpus.documents import CURATED_SCHEMA, SCHEMA, doc_id
 from codescale.corpus.ledger import check_balance
 from codescale.curate.ledger import CurationError, CurationLedger, totals
+from codescale.languages import language
 from codescale.progress import track
 
 
@@ -48,7 +49,6 @@ def assemble_shard(filtered: list[str | Path], near_duplicates: str | Path | Non
                    shard: str, lang: str, curate_config: dict, *, out_parquet: str | Path, out_stats: str | Path,
                    out_flagged: str | Path) -> dict:
     """Step 3 for one (language, repository shard); see the module docstring."""
-    from codescale.curate.dependencies import LANGUAGES as ORDERED_LANGUAGES
     from codescale.curate.dependencies import dependency_order, repository_document
 
     shard_index = int(shard.removeprefix("part"))
@@ -80,7 +80,7 @@ def assemble_shard(filtered: list[str | Path], near_duplicates: str | Path | Non
             continue
         repos[(doc["source"], doc["repo"])].append(doc)
 
-    ordering = curate_config.get("dependency_order", True) and lang in ORDERED_LANGUAGES  # not `text`
+    ordering = curate_config.get("dependency_order", True) and language(lang).dependency_ordered  # not `text`
     level = curate_config.get("documents", "file")
     out: list[dict] = []
     for (source, repo), files in repos.items():

@@ -37,8 +37,9 @@ import networkx as nx
 from tree_sitter import Node, Query, QueryCursor
 
 from codescale.curate.syntax import parser_for
+from codescale.languages import REGISTRY
 
-LANGUAGES = ("python", "java", "javascript", "typescript", "csharp", "go", "rust")
+LANGUAGES = tuple(lang.id for lang in REGISTRY.values() if lang.dependency_ordered)
 
 _JS_IMPORTS = """
 (import_statement source: (string) @imp)
@@ -417,8 +418,12 @@ def _java_edges(paths: list[str], facts: list[_Facts]) -> Edges:
     return edges
 
 
-_JS_EXTENSIONS = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", ".d.ts")
-_TS_EXTENSIONS = (".ts", ".tsx", ".d.ts", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
+# Tried after an extensionless relative specifier: the importing language's extensions first; a
+# declaration file (not a TypeScript document to the corpus) resolves too, where tsc tries it
+# (after .ts and .tsx).
+_JS_CODE, _TS_CODE = REGISTRY["javascript"].extensions, REGISTRY["typescript"].extensions
+_JS_EXTENSIONS = (*_JS_CODE, *_TS_CODE, ".d.ts")
+_TS_EXTENSIONS = (*_TS_CODE[:2], ".d.ts", *_TS_CODE[2:], *_JS_CODE)
 _JS_TO_TS = {".js": (".ts", ".tsx", ".d.ts"), ".jsx": (".tsx",), ".mjs": (".mts",), ".cjs": (".cts",)}
 
 
@@ -715,5 +720,5 @@ def repository_document(lang: str, files: list[tuple[str, str]], order: list[int
     """The files in ``order``, each after a ``path:`` header in the language's line-comment syntax,
     separated by one blank line."""
     _check(lang)
-    marker = "#" if lang == "python" else "//"
+    marker = REGISTRY[lang].line_comment
     return "\n".join(f"{marker} path: {files[i][0]}\n{files[i][1].rstrip(chr(10))}\n" for i in order)

@@ -1,5 +1,6 @@
 """Syntax validity by parsing: Python's own ``ast`` for Python (so Python 2 constructs such as
-``print "x"`` are rejected), tree-sitter grammars for the other six languages.
+``print "x"`` are rejected), tree-sitter grammars for the other six languages (wheels that
+``codescale.languages`` names, loaded on first use).
 
 Tree-sitter recovers from errors by inserting ERROR and MISSING nodes. Grammars lag the languages
 (new syntax parses with a few ERROR nodes), so a file is dropped only when the share of such nodes
@@ -10,38 +11,24 @@ from __future__ import annotations
 
 import ast
 import functools
+import importlib
 import re
 import warnings
 
 from tree_sitter import Language, Parser
 
-GRAMMARS = ("python", "java", "javascript", "typescript", "csharp", "go", "rust")  # `text` has none
+from codescale.languages import REGISTRY
+
+GRAMMARS = tuple(lang.id for lang in REGISTRY.values() if lang.grammar)  # `text` has none
 
 
 @functools.cache
 def _language(lang: str, tsx: bool = False) -> Language:
-    if lang == "java":
-        import tree_sitter_java as mod
-        return Language(mod.language())
-    if lang == "javascript":
-        import tree_sitter_javascript as mod
-        return Language(mod.language())
-    if lang == "typescript":
-        import tree_sitter_typescript as mod
-        return Language(mod.language_tsx() if tsx else mod.language_typescript())
-    if lang == "csharp":
-        import tree_sitter_c_sharp as mod
-        return Language(mod.language())
-    if lang == "go":
-        import tree_sitter_go as mod
-        return Language(mod.language())
-    if lang == "rust":
-        import tree_sitter_rust as mod
-        return Language(mod.language())
-    if lang == "python":
-        import tree_sitter_python as mod
-        return Language(mod.language())
-    raise ValueError(f"no tree-sitter grammar for language {lang!r}")
+    spec = REGISTRY.get(lang)
+    if spec is None or spec.grammar is None:
+        raise ValueError(f"no tree-sitter grammar for language {lang!r}")
+    module = importlib.import_module(spec.grammar)  # the wheel is loaded on first use only
+    return Language(getattr(module, spec.grammar_loader_for(".tsx" if tsx else ""))())
 
 
 @functools.cache

@@ -9,6 +9,9 @@ executables (a rustup proxy or a pyenv shim replaced by the real compiler or int
 and the project's ``.tools/``, wherever the repository lies, and the executor exposes their links
 and install prefixes read-only. Toolchains the executor should see besides these go in
 ``$CODESCALE_TOOLCHAIN_DIRS``; ``python -m codescale.sandbox.preflight`` checks every language.
+
+:data:`TOOLCHAINS` is keyed by the ids of :mod:`codescale.languages`, one entry for each language
+whose ``toolchain`` flag is set (``tests/unit/test_languages.py`` checks that they agree).
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from codescale.artifacts import atomic_path, hash_files, read_json, write_json
-from codescale.corpus.languages import extensions_for
+from codescale.languages import extensions_for
 from codescale.sources import debian, registries
 from codescale.sources.archives import ArchiveError, copy_tree
 

@@ -9,10 +9,11 @@ the one thing fixed across languages: ints in decimal, lists as ``[1, 2, 3]``, m
 
 from __future__ import annotations
 
+from codescale.languages import REGISTRY
 from codescale.synth import ir
 from codescale.synth.ir import INT, LIST, MAP, STR
 
-LANGUAGES = ("python", "java", "javascript", "typescript", "csharp", "go", "rust")
+LANGUAGES = tuple(lang.id for lang in REGISTRY.values() if lang.rendered)  # RENDERERS has each
 FILE_NAMES = {"python": "main.py", "java": "Main.java", "javascript": "main.js",
               "typescript": "main.ts", "csharp": "Program.cs", "go": "main.go", "rust": "main.rs"}
 
