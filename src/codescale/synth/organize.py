@@ -15,11 +15,11 @@ import random
 import pandas as pd
 
 from codescale.corpus.documents import SCHEMA, doc_id
+from codescale.languages import code_languages, language
 
 ORGANIZATIONS = ("shuffled", "pairing", "direct", "prompt")
 SEPARATOR = "<|translation|>"
-DISPLAY = {"python": "Python", "java": "Java", "javascript": "JavaScript", "typescript": "TypeScript",
-           "csharp": "C#", "go": "Go", "rust": "Rust"}
+DISPLAY = {lang: language(lang).name for lang in code_languages()}  # the names a prompt uses
 
 
 def tag(lang: str) -> str:
