@@ -1,9 +1,65 @@
-"""Checks on a config that JSON Schema cannot express (cross-references between keys).
+"""The config's defaults and checks: ``validated`` fills in the JSON Schema's defaults (the only place
+a default is written) and validates, as the workflow's ``validate`` does; ``check_config`` checks what
+JSON Schema cannot express (cross-references between keys).
 
 Each problem names the key path, so a mistake is found before any job starts.
 """
 
 from __future__ import annotations
+
+import copy
+from functools import cache
+from pathlib import Path
+
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
+
+
+@cache
+def _schema() -> dict:
+    import yaml
+
+    return yaml.safe_load(SCHEMA_PATH.read_text())
+
+
+def schema() -> dict:
+    """The config schema (a fresh copy: validating with defaults must not share its default objects)."""
+    return copy.deepcopy(_schema())
+
+
+@cache
+def _defaulting_validator():
+    """Draft 2020-12 with ``properties`` extended to set each absent property's ``default`` before
+    validating it: the mechanism of ``snakemake.utils.validate`` (set_default=True). A default is
+    filled wherever its parent object is present (so a defaulted ``{}`` gets its own defaults in
+    turn, and an absent optional section without a default stays absent)."""
+    from jsonschema import Draft202012Validator, validators
+
+    properties = Draft202012Validator.VALIDATORS["properties"]
+
+    def set_defaults(validator, props, instance, subschema):
+        if isinstance(instance, dict):
+            for key, sub in props.items():
+                if "default" in sub:
+                    instance.setdefault(key, copy.deepcopy(sub["default"]))
+        yield from properties(validator, props, instance, subschema)
+
+    return validators.extend(Draft202012Validator, {"properties": set_defaults})
+
+
+def defaults(definition: str) -> dict:
+    """The schema's defaults of one ``$defs`` object (``thresholds``), for code outside the workflow
+    that needs one section and no whole config (bench/: ``Thresholds(**defaults("thresholds"))``)."""
+    return {k: copy.deepcopy(sub["default"]) for k, sub in _schema()["$defs"][definition]["properties"].items()
+            if "default" in sub}
+
+
+def validated(config: dict) -> dict:
+    """A copy of ``config`` with the schema's defaults filled in, validated against the schema
+    (``jsonschema.ValidationError`` otherwise): what the workflow's rules see after common.smk's
+    ``validate``, for library code and tests."""
+    config = copy.deepcopy(config)
+    _defaulting_validator()(_schema()).validate(config)  # defaults are deep-copied in
+    return config
 
 
 def code_languages(languages: list[str]) -> list[str]:
@@ -18,11 +74,12 @@ def executed_languages(config: dict) -> list[str]:
     translations are graded by execution, Python for HumanEval, MultiPL-E's languages. The
     preflight checks exactly these before any job starts."""
     langs = code_languages(config["languages"])
-    evaluate = config.get("evaluate", {})
+    evaluate = config["evaluate"]
     executed = set(langs) if config.get("synth") or "translation" in evaluate else set()
     if "humaneval" in evaluate:
         executed.add("python")
-    executed.update(evaluate.get("multipl_e", {}).get("files", {}))
+    if "multipl_e" in evaluate:
+        executed.update(evaluate["multipl_e"]["files"])
     return [lang for lang in langs if lang in executed]
 
 
@@ -31,6 +88,7 @@ class ConfigError(ValueError):
 
 
 def check_config(config: dict) -> None:
+    """Raise ``ConfigError`` listing every inconsistency of a ``validated`` config."""
     problems = []
     langs = config["languages"]
     provided = {lang for s in config["sources"].values() for lang in s["langs"]}
@@ -56,7 +114,8 @@ def check_config(config: dict) -> None:
         if m not in models:
             problems.append(f"{key}: unknown model {m!r} (known: {sorted(models)})")
     for fam in ("scaling", "synergy"):
-        for lang in exp.get(fam, {}).get("languages", []) or []:
+        subset = exp[fam].get("languages") if fam in exp else None  # None: all languages
+        for lang in subset or []:
             if lang not in langs:
                 problems.append(f"experiments.{fam}.languages: {lang!r} is not in `languages`")
     if "synergy" in exp and len(exp["synergy"].get("languages") or code_languages(langs)) < 2:
@@ -69,7 +128,7 @@ def check_config(config: dict) -> None:
     else:
         problems.append("experiments.scaling: required (the laws and the allocation are fitted on it)")
     batches = [("train.batch", config["train"]["batch"])]
-    if "batch" in exp.get("strategy", {}):
+    if "strategy" in exp and "batch" in exp["strategy"]:  # without it, train.batch
         batches.append(("experiments.strategy.batch", exp["strategy"]["batch"]))
     for key, batch in batches:
         if batch["global"] % batch["micro"]:
@@ -87,7 +146,7 @@ def check_config(config: dict) -> None:
     if "translation" in config["evaluate"] and not synth:
         problems.append("evaluate.translation: needs `synth` (the held-out parallel set)")
     for task in ("translation", "humaneval", "multipl_e"):
-        for fam in config["evaluate"].get(task, {}).get("families", []):
+        for fam in config["evaluate"][task]["families"] if task in config["evaluate"] else []:
             if fam != "allocation" and fam not in exp:
                 problems.append(f"evaluate.{task}.families: {fam!r} is not a configured experiment family")
     a = config["allocation"]
@@ -96,7 +155,7 @@ def check_config(config: dict) -> None:
         problems.append(f"allocation: shares [{a['min_share']}, {a['max_share']}] are infeasible "
                         f"for {k} languages")
     for name, b in a["budgets"].items():
-        text = b.get("text_tokens", 0)
+        text = b["text_tokens"]
         if text and "text" not in langs:
             problems.append(f"allocation.budgets.{name}.text_tokens: needs `text` in `languages` (and a source)")
         if text >= b["tokens"]:

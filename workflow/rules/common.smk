@@ -31,7 +31,7 @@ CLUSTER = cluster_settings(config)
 
 
 def _model_gpus(model):
-    return config["models"][model].get("gpus", 0)
+    return config["models"][model]["gpus"]
 
 
 def _run_pattern(distributed):
@@ -106,7 +106,8 @@ def get_filtered_shards_for_lang(wildcards):
 def get_evaluation_data(wildcards=None):
     """The evaluation sets to decontaminate against: the held-out translations (with synth) and MultiPL-E files."""
     inputs = {"synth_corpus": "results/synth/corpus"} if SYNTH else {}
-    files = config["evaluate"].get("multipl_e", {}).get("files", {})
+    multipl_e = config["evaluate"].get("multipl_e")  # an optional task: absent, none
+    files = multipl_e["files"] if multipl_e else {}
     inputs.update({f"multipl_e_{lang}": path for lang, path in sorted(files.items())})
     return inputs
 
@@ -314,7 +315,7 @@ def get_final_outputs():
 
 def get_user_pair_files():
     """The user's parallel data files (synth.user_pairs.{train,eval}), inputs of the synth rule."""
-    files = (SYNTH or {}).get("user_pairs", {})
+    files = SYNTH["user_pairs"] if SYNTH else {}
     return {f"user_{split}": path for split, path in files.items()}
 
 

@@ -9,7 +9,7 @@ from codescale.laws.fit import Law  # noqa: E402
 
 s = snakemake  # noqa: F821
 laws = {lang: Law(**fit["params"]) for lang, fit in read_json(s.input.laws).items()}
-text = s.params.budget.get("text_tokens", 0)  # natural language: fixed, outside the optimisation
+text = s.params.budget["text_tokens"]  # natural language: fixed, outside the optimisation
 report = allocation_report(laws, s.params.model_params, s.params.budget["tokens"] - text,
                            min_share=s.params.min_share, max_share=s.params.max_share,
                            model=s.params.budget["model"], seed=s.params.seed)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import zipfile
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -45,21 +46,48 @@ def read_repo_shard(filtered: list[str | Path], shard_index: int) -> list[dict]:
     return table.to_pylist()
 
 
+@dataclass(frozen=True)
+class Decontaminate:
+    """``curate.decontaminate`` (no field defaults: the schema's are the only ones)."""
+
+    enabled: bool
+    ngram: int
+    min_matches: int
+
+
+@dataclass(frozen=True)
+class AssembleSettings:
+    """The assembly step's part of a validated ``curate`` config (its rule's params)."""
+
+    decontaminate: Decontaminate
+    dependency_order: bool
+    documents: str  # file | repository
+    keep_flagged: bool
+
+    @classmethod
+    def from_params(cls, curate_config: dict) -> AssembleSettings:
+        return cls(decontaminate=Decontaminate(**curate_config["decontaminate"]),
+                   dependency_order=curate_config["dependency_order"], documents=curate_config["documents"],
+                   keep_flagged=curate_config["keep_flagged"])
+
+
 def assemble_shard(filtered: list[str | Path], near_duplicates: str | Path | None, eval_index: str | Path | None,
                    shard: str, lang: str, curate_config: dict, *, out_parquet: str | Path, out_stats: str | Path,
                    out_flagged: str | Path) -> dict:
-    """Step 3 for one (language, repository shard); see the module docstring."""
+    """Step 3 for one (language, repository shard); see the module docstring. ``curate_config`` is the
+    rule's params (``pipeline.step_config`` of a validated config: every key present)."""
     from codescale.curate.dependencies import dependency_order, repository_document
 
+    settings = AssembleSettings.from_params(curate_config)
     shard_index = int(shard.removeprefix("part"))
     docs = read_repo_shard(filtered, shard_index)
-    ledger = CurationLedger(keep_content=curate_config.get("keep_flagged", False))
+    ledger = CurationLedger(keep_content=settings.keep_flagged)
     dups = {}
     if near_duplicates:
         ledger.expect("near_duplicate")
         t = _read(near_duplicates, "near-duplicate table", columns=["doc_id", "example"])
         dups = dict(zip(t.column("doc_id").to_pylist(), t.column("example").to_pylist(), strict=True))
-    index, min_matches = None, 1
+    index, min_matches = None, settings.decontaminate.min_matches
     if eval_index:
         from codescale.curate.decontaminate import EvalIndex, contaminated
 
@@ -68,7 +96,6 @@ def assemble_shard(filtered: list[str | Path], near_duplicates: str | Path | Non
             index = EvalIndex.load(eval_index)
         except (OSError, ValueError, KeyError, zipfile.BadZipFile) as err:
             raise CurationError(f"{eval_index}: unreadable evaluation index ({err})") from err
-        min_matches = (curate_config.get("decontaminate") or {}).get("min_matches", 1)
 
     repos: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for doc in track(docs, f"assemble {lang}/{shard}", unit="doc"):
@@ -80,8 +107,8 @@ def assemble_shard(filtered: list[str | Path], near_duplicates: str | Path | Non
             continue
         repos[(doc["source"], doc["repo"])].append(doc)
 
-    ordering = curate_config.get("dependency_order", True) and language(lang).dependency_ordered  # not `text`
-    level = curate_config.get("documents", "file")
+    ordering = settings.dependency_order and language(lang).dependency_ordered  # not `text`
+    level = settings.documents
     out: list[dict] = []
     for (source, repo), files in repos.items():
         pairs = [(d["path"], d["content"]) for d in files]

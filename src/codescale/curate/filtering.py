@@ -31,16 +31,39 @@ from codescale.corpus.documents import SCHEMA, doc_id
 from codescale.corpus.ledger import check_balance, top_reasons
 from codescale.curate.filters import Thresholds, first_reason
 from codescale.curate.ledger import CurationError, CurationLedger, totals
-from codescale.curate.minhash_columns import band_columns, minhash_params
+from codescale.curate.minhash_columns import NearDedup, band_columns
 from codescale.progress import track
 
 BATCH = 128  # documents per worker task (and per Ruff process)
 
 
 def thresholds_for(lang: str, curate_config: dict) -> Thresholds:
-    values = dict(curate_config.get("defaults", {}))
-    values.update(curate_config.get("languages", {}).get(lang, {}))
-    return Thresholds(**values)
+    """``curate.defaults`` with the language's overrides (only the keys it writes) over them."""
+    return Thresholds(**{**curate_config["defaults"], **curate_config["languages"].get(lang, {})})
+
+
+@dataclass(frozen=True)
+class Ruff:
+    """``curate.ruff`` (no field defaults: the schema's are the only ones)."""
+
+    enabled: bool
+    undefined_names: bool
+    fix_whitespace: bool
+
+
+@dataclass(frozen=True)
+class FilterSettings:
+    """The filter step's part of a validated ``curate`` config (its rule's params), for one language."""
+
+    thresholds: Thresholds
+    ruff: Ruff
+    near_dedup: NearDedup
+    keep_flagged: bool
+
+    @classmethod
+    def from_params(cls, curate_config: dict, lang: str) -> FilterSettings:
+        return cls(thresholds=thresholds_for(lang, curate_config), ruff=Ruff(**curate_config["ruff"]),
+                   near_dedup=NearDedup(**curate_config["near_dedup"]), keep_flagged=curate_config["keep_flagged"])
 
 
 def repo_shard(source: str, repo: str, n_shards: int) -> int:
@@ -52,7 +75,7 @@ def repo_shard(source: str, repo: str, n_shards: int) -> int:
 class _Work:
     thresholds: Thresholds
     lang: str
-    ruff: dict
+    ruff: Ruff
     minhash: dict | None
 
 
@@ -60,12 +83,12 @@ def _process(batch: list[dict], work: _Work) -> list[tuple[str | None, str, str 
     """(reason, detail, fixed content or None, band hashes or None) for each document of a batch."""
     out: list = [[first_reason(doc, work.thresholds), "", None, None] for doc in batch]
     alive = [i for i, o in enumerate(out) if o[0] is None]
-    if work.lang == "python" and work.ruff.get("enabled", True) and alive:
+    if work.lang == "python" and work.ruff.enabled and alive:
         from codescale.curate.static_analysis import WHITESPACE_RULES, check_python
 
         results = check_python([batch[i]["content"] for i in alive],
-                               undefined_names=work.ruff.get("undefined_names", True),
-                               fix=WHITESPACE_RULES if work.ruff.get("fix_whitespace", True) else ())
+                               undefined_names=work.ruff.undefined_names,
+                               fix=WHITESPACE_RULES if work.ruff.fix_whitespace else ())
         for i, r in zip(alive, results, strict=True):
             out[i][0], out[i][1] = r.reason, r.detail
             if r.content != batch[i]["content"]:
@@ -123,11 +146,12 @@ def check_language_has_documents(corpus_dirs: list[str | Path], lang: str) -> No
 
 def filter_shard(corpus_dirs: list[str | Path], shard: str, lang: str, curate_config: dict, *, n_shards: int,
                  out_parquet: str | Path, out_stats: str | Path, out_flagged: str | Path, threads: int = 1) -> dict:
-    """Step 1 for one (language, shard); see the module docstring."""
+    """Step 1 for one (language, shard); see the module docstring. ``curate_config`` is the rule's
+    params (``pipeline.step_config`` of a validated config: every key present)."""
     check_language_has_documents(corpus_dirs, lang)
-    t = thresholds_for(lang, curate_config)
-    minhash = minhash_params(curate_config)
-    ruff = curate_config.get("ruff") or {}
+    settings = FilterSettings.from_params(curate_config, lang)
+    t, ruff = settings.thresholds, settings.ruff
+    minhash = settings.near_dedup.minhash()
     work = _Work(t, lang, ruff, minhash)
     docs = read_language_shard(corpus_dirs, shard, lang).to_pylist()
     batches = [docs[i:i + BATCH] for i in range(0, len(docs), BATCH)]
@@ -142,9 +166,9 @@ def filter_shard(corpus_dirs: list[str | Path], shard: str, lang: str, curate_co
         for batch in track(batches, label, unit="batch"):
             results.extend(_process(batch, work))
 
-    ledger = CurationLedger(keep_content=curate_config.get("keep_flagged", False))
+    ledger = CurationLedger(keep_content=settings.keep_flagged)
     ledger.expect("duplicate")  # the checks that always run are reported even at zero
-    if lang == "python" and ruff.get("enabled", True) and ruff.get("undefined_names", True):
+    if lang == "python" and ruff.enabled and ruff.undefined_names:
         ledger.expect("undefined_name")
     seen: set[str] = set()
     kept: list[dict] = []

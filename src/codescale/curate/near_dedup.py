@@ -67,12 +67,14 @@ _TO_SPACE = bytes(c if c in _WORD_BYTES else 0x20 for c in range(256))
 
 @dataclass(frozen=True)
 class MinHashParams:
-    """MinHash LSH parameters: shingles of ``ngram`` tokens, ``bands`` × ``rows`` permutations."""
+    """MinHash LSH parameters: shingles of ``ngram`` tokens, ``bands`` × ``rows`` permutations (from
+    ``curate.near_dedup`` by ``minhash_columns.NearDedup.minhash``; no field defaults, the schema's are
+    the only ones)."""
 
-    ngram: int = 5
-    bands: int = 14
-    rows: int = 8
-    seed: int = 1
+    ngram: int
+    bands: int
+    rows: int
+    seed: int
 
     def __post_init__(self) -> None:
         if self.ngram < 1 or self.bands < 1 or self.rows < 1:

@@ -28,9 +28,10 @@ STEP_KEYS = {"filter": ("defaults", "languages", "ruff", "near_dedup", "keep_fla
 
 
 def step_config(curate_config: dict, step: str) -> dict:
-    """The step's part of the config with keys in sorted order: Snakemake compares params as written,
-    so reordering keys in a YAML file must not rerun anything."""
+    """The step's part of a validated ``curate`` config (every key present, defaults filled in) with
+    keys in sorted order: Snakemake compares params as written, so reordering keys in a YAML file must
+    not rerun anything."""
     def canonical(value):
         return {k: canonical(value[k]) for k in sorted(value)} if isinstance(value, dict) else value
 
-    return canonical({k: curate_config[k] for k in STEP_KEYS[step] if k in curate_config})
+    return canonical({k: curate_config[k] for k in STEP_KEYS[step]})

@@ -24,7 +24,8 @@ def seen_directions(train_pairs: pd.DataFrame) -> set[tuple[str, str]]:
 
 def evaluate_tasks(spec: dict, checkpoint: str | Path, tokenizer_path: str | Path, out_dir: str | Path, *,
                    tasks: dict, corpus_dir: str | Path | None = None, threads: int = 1) -> dict[str, dict]:
-    """Run the configured ``tasks`` (keys ``translation``, ``humaneval``, ``multipl_e``). The model
+    """Run the configured ``tasks`` (keys ``translation``, ``humaneval``, ``multipl_e``; each the settings of
+    a validated config's ``evaluate.<task>``, every key present). The model
     uses ``threads``; generated programs are graded by ``threads + 1`` sandboxed workers (they
     mostly wait on compilers and subprocesses)."""
     tokenizer = load_tokenizer(tokenizer_path)
@@ -42,7 +43,7 @@ def evaluate_tasks(spec: dict, checkpoint: str | Path, tokenizer_path: str | Pat
                 seen_directions(pd.read_parquet(corpus / "train_pairs.parquet")), window=window,
                 fmt=t["format"], items_per_direction=t["items_per_direction"],
                 generate_per_direction=t["generate_per_direction"], max_new_tokens=t["max_new_tokens"],
-                precheck=t.get("syntax_precheck", True), workers=threads + 1)
+                precheck=t["syntax_precheck"], workers=threads + 1)
         if tasks.get("humaneval"):
             h = tasks["humaneval"]
             results["humaneval"] = evaluate_completion(

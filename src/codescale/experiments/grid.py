@@ -128,8 +128,8 @@ def strategy_runs(strategy: dict, languages: list[str]) -> list[Run]:
 
 
 def text_share(budget: dict) -> float:
-    """Share of a budget's tokens that is natural language (``text_tokens``; 0 without)."""
-    return budget.get("text_tokens", 0) / budget["tokens"]
+    """Share of a (validated) budget's tokens that is natural language (``text_tokens``)."""
+    return budget["text_tokens"] / budget["tokens"]
 
 
 def allocation_runs(config: dict) -> list[Run]:

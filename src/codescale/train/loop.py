@@ -167,7 +167,7 @@ def train_run(spec: dict, run_dir: str | Path, tokens_dir: str | Path, *, thread
     dataset = build_blended_dataset(prefixes, spec["blend"]["weights"], seq=shape.seq,
                                     samples=total_steps * spec["batch"]["global"], seed=spec["seed"],
                                     tokenizer=tok, cache_dir=cache,
-                                    document_mask=spec.get("document_mask", False))
+                                    document_mask=spec["document_mask"])
 
     step, tokens_seen = 0, 0
     ckpt_dir = run_dir / CHECKPOINT

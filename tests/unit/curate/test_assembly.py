@@ -9,8 +9,9 @@ from codescale.curate.evaluation_data import evaluation_texts, index_evaluation_
 from codescale.curate.filtering import filter_shard, repo_shard
 from codescale.curate.ledger import CurationError
 from codescale.curate.near_duplicates import find_near_duplicates
+from tests.unit.curate.settings import curate_config
 
-CONFIG = {"defaults": {"min_bytes": 10}, "near_dedup": {"threshold": 0.7}, "decontaminate": {"min_matches": 1}}
+CONFIG = curate_config(defaults={"min_bytes": 10}, near_dedup={"threshold": 0.7}, decontaminate={"min_matches": 1})
 
 
 def _shard(path, docs):
@@ -87,7 +88,7 @@ def test_checks_that_ran_are_reported_at_zero_and_others_not(tmp_path):
 def test_repository_shards_partition_the_rows(tmp_path):
     docs = [("s", f"repo{i}", f"m{j}.py", "python", f"x_{i}_{j} = {i * j}\nprint(x_{i}_{j})\n")
             for i in range(12) for j in range(3)]
-    config = {**CONFIG, "near_dedup": {"enabled": False}, "decontaminate": {"enabled": False}}
+    config = curate_config(defaults={"min_bytes": 10}, near_dedup={"enabled": False}, decontaminate={"enabled": False})
     filtered = _filtered(tmp_path, docs, config, n_shards=3)
     seen = []
     for k in range(3):

@@ -1,12 +1,16 @@
 import base64
+from dataclasses import replace
 
 import pytest
 
+from codescale.configuration import defaults
 from codescale.curate.filters import Thresholds, first_reason
 from codescale.curate.syntax import syntax_error_share
 
-T = Thresholds(min_bytes=10, max_bytes=5000, max_line_length=200, max_mean_line_length=60,
-               min_alphanumeric_fraction=0.3)
+DEFAULT = Thresholds(**defaults("thresholds"))  # the schema's
+
+T = replace(DEFAULT, min_bytes=10, max_bytes=5000, max_line_length=200, max_mean_line_length=60,
+            min_alphanumeric_fraction=0.3)
 
 
 def doc(content, lang="python", path="x.py"):
@@ -59,7 +63,7 @@ def test_tree_sitter_syntax_per_language(lang):
 def test_error_share_tolerance():
     lang, path, broken = "go", "a.go", BROKEN["go"]
     share = syntax_error_share(lang, broken, path)
-    tolerant = Thresholds(min_bytes=1, max_syntax_error_share=share + 0.01)
+    tolerant = replace(DEFAULT, min_bytes=1, max_syntax_error_share=share + 0.01)
     assert first_reason(doc(broken, lang, path), tolerant) is None
 
 
@@ -73,7 +77,7 @@ LANGS = ("python", "java", "javascript", "typescript", "csharp", "go", "rust")
 PATHS = {"python": "m.py", "java": "A.java", "javascript": "a.js", "typescript": "a.ts", "csharp": "A.cs",
          "go": "a.go", "rust": "a.rs"}
 COMMENT = {"python": "#"}
-WIDE = Thresholds(max_bytes=10**6, max_line_length=5000, max_mean_line_length=1000)
+WIDE = replace(DEFAULT, max_bytes=10**6, max_line_length=5000, max_mean_line_length=1000)
 
 
 def _assign(lang, name, value):

@@ -2,6 +2,7 @@ import hashlib
 import os
 import subprocess
 import sys
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -19,6 +20,8 @@ from codescale.curate.near_dedup import (
     signatures,
     tokenize,
 )
+
+P = MinHashParams(ngram=5, bands=14, rows=8, seed=1)  # 112 permutations, S-curve threshold (1/14)^(1/8) ≈ 0.72
 
 # -- a synthetic corpus of code-like documents with near duplicates of known Jaccard similarity ----------------
 
@@ -101,7 +104,7 @@ def test_shingles_of_short_and_empty_texts():
 def test_signatures_are_the_documented_min_hash():
     """((a·x + b) mod 2^64) >> 32 minimised over the top 32 bits of the distinct shingles — checked
     with Python integers, for a batch of small documents and one larger than a block."""
-    params = MinHashParams(bands=4, rows=3, seed=5)
+    params = replace(P, bands=4, rows=3, seed=5)
     a, b = (v.tolist() for v in _permutations(params))
     big = " ".join(f"w{i}" for i in range(3 * _BLOCK))
     texts = ["def f(x):\n    return x + 1\n", "x = 1", big, "", "print(f(2))"]
@@ -116,7 +119,7 @@ def test_signatures_are_the_documented_min_hash():
 
 def test_signature_estimates_jaccard(synthetic):
     texts, jaccard = synthetic
-    params = MinHashParams(bands=32, rows=8)  # 256 permutations: standard error <= 0.031
+    params = replace(P, bands=32, rows=8)  # 256 permutations: standard error <= 0.031
     sigs = signatures(texts, params)
     bases = len(jaccard)
     estimate = np.array([jaccard_estimate(sigs[i], sigs[bases + i]) for i in range(bases)])
@@ -131,13 +134,14 @@ def test_signature_estimates_jaccard(synthetic):
 
 def test_signatures_are_deterministic_across_calls_and_processes():
     texts = ["def f(x):\n    return x * 2\n", "class A:\n    pass\n", "", "x"]
-    params = MinHashParams()
+    params = P
     sigs = signatures(texts, params)
     assert np.array_equal(sigs, signatures(texts, params))
     assert np.array_equal(sigs[1:2], signatures(texts[1:2], params))  # independent of the batch
-    assert not np.array_equal(sigs, signatures(texts, MinHashParams(seed=2)))
+    assert not np.array_equal(sigs, signatures(texts, replace(P, seed=2)))
     digest = hashlib.sha256(band_hashes(sigs, params).tobytes() + sigs.tobytes()).hexdigest()
-    code = ("import hashlib; from codescale.curate.near_dedup import *; p = MinHashParams(); "
+    code = ("import hashlib; from codescale.curate.near_dedup import *; "
+            "p = MinHashParams(ngram=5, bands=14, rows=8, seed=1); "
             f"s = signatures({texts!r}, p); "
             "print(hashlib.sha256(band_hashes(s, p).tobytes() + s.tobytes()).hexdigest())")
     for hash_seed in ("1", "12345"):
@@ -152,7 +156,7 @@ GOLDEN_DIGEST = "7c761f8e4006b9883cf1ff855daac65d5e5d569e70d3a637be74d597f294846
 
 
 def test_empty_documents_collide_only_with_each_other():
-    params = MinHashParams()
+    params = P
     texts = ["", "   \n\t", "(){};", "x = 1", "x=1", "x = 2", "def f(): pass"]
     sigs = signatures(texts, params)
     assert (sigs[:3] == 0xFFFFFFFF).all()
@@ -167,7 +171,7 @@ def test_empty_documents_collide_only_with_each_other():
 
 
 def test_band_hashes():
-    params = MinHashParams(bands=3, rows=5)
+    params = replace(P, bands=3, rows=5)
     rng = np.random.default_rng(0)
     sigs = rng.integers(0, 2**32, (4, 15), dtype=np.uint32)
     sigs[1] = sigs[0]
@@ -234,7 +238,7 @@ def test_duplicate_of_matches_a_reference_union_find(seed):
 
 def test_near_duplicates_are_clustered_by_similarity(synthetic):
     texts, jaccard = synthetic
-    params = MinHashParams()  # 14 bands × 8 rows: threshold (1/14)^(1/8) ≈ 0.72
+    params = P  # 14 bands × 8 rows: threshold (1/14)^(1/8) ≈ 0.72
     assert params.threshold == pytest.approx(0.719, abs=1e-3)
     rep = duplicate_of(band_hashes(signatures(texts, params), params).T, len(texts))
     bases = len(jaccard)
@@ -278,10 +282,10 @@ def test_bands_rows_for_known_values_and_errors():
     assert bands_rows_for(0.85, 112) == (7, 16)
     assert bands_rows_for(0.7, 112) == (12, 9)
     b, r = bands_rows_for(0.85, 112)
-    assert abs(MinHashParams(bands=b, rows=r).threshold - 0.85) < 0.05
+    assert abs(replace(P, bands=b, rows=r).threshold - 0.85) < 0.05
     assert bands_rows_for(0.9, 112, false_negative_weight=0.9, false_positive_weight=0.1)[0] > 5  # more bands
     for bad in (0.0, 1.0, 1.5):
         with pytest.raises(ValueError):
             bands_rows_for(bad, 112)
     with pytest.raises(ValueError):
-        MinHashParams(bands=0)
+        replace(P, bands=0)

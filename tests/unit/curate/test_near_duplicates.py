@@ -7,8 +7,9 @@ from codescale.curate.filtering import filter_shard
 from codescale.curate.ledger import CurationError
 from codescale.curate.minhash_columns import band_columns, minhash_params
 from codescale.curate.near_duplicates import find_near_duplicates
+from tests.unit.curate.settings import curate_config
 
-CONFIG = {"defaults": {"min_bytes": 10}, "near_dedup": {"threshold": 0.7}}
+CONFIG = curate_config(defaults={"min_bytes": 10}, near_dedup={"threshold": 0.7})
 
 
 def _function(name, body_lines):
@@ -42,7 +43,7 @@ def test_near_duplicates_across_shards(tmp_path):
 def test_minhash_columns_follow_the_config():
     params = minhash_params(CONFIG)
     assert params["bands"] * params["rows"] <= 112 and band_columns(2) == ["band00", "band01"]
-    assert minhash_params({"near_dedup": {"enabled": False}}) is None
+    assert minhash_params(curate_config(near_dedup={"enabled": False})) is None
 
 
 def test_unreadable_filtered_shard_names_the_file(tmp_path):

@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from codescale.configuration import validated
 from codescale.experiments.grid import (
     allocation_runs,
     dirichlet_mixtures,
@@ -12,7 +13,7 @@ from codescale.experiments.grid import (
     with_allocation,
 )
 
-CONFIG = yaml.safe_load((Path(__file__).resolve().parents[3] / "config/config.yaml").read_text())
+CONFIG = validated(yaml.safe_load((Path(__file__).resolve().parents[3] / "config/config.yaml").read_text()))
 
 
 @pytest.mark.parametrize("n, label", [(20000, "20k"), (4_000_000, "4m"), (400 * 10**9, "400b"),
