@@ -35,7 +35,7 @@ reaped children, so pool workers count):
   (+ reader/writer). Its stages read and write parquet because its dedups are multi-pass over files
   by design; the "io" row is one bare read+write pass of the input, for scale.
 
-Filter mapping (codescale.curate.filters, Thresholds() defaults -> datatrove), same order, same
+Filter mapping (codescale.curate.filters, the schema's default thresholds -> datatrove), same order, same
 thresholds and the same regular expressions (passed to the datatrove side from codescale's module):
 
 | codescale                            | datatrove                                                          |
@@ -104,6 +104,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from codescale.configuration import defaults
 from codescale.curate import filters as F
 from codescale.curate.filters import Thresholds, first_reason
 
@@ -231,7 +232,7 @@ def run_codescale(inp: Path, out: Path, workers: int, syntax: str) -> dict:
               "both": [("filters (no syntax)", False), ("filters", True)]}[syntax]
     for name, with_syntax in passes:  # the last pass feeds the dedup stages
         with clock.stage(name, docs):
-            t = Thresholds(syntax=with_syntax)
+            t = Thresholds(**{**defaults("thresholds"), "syntax": with_syntax})
             reasons = [r for rs in _pooled(_reasons, batches, workers, t) for r in rs]
         kept[name] = sum(r is None for r in reasons)
     drops: dict[str, int] = {}
@@ -273,7 +274,7 @@ def filter_breakdown(inp: Path) -> list[tuple[str, float, int, int]]:
     """(filter, CPU s, documents seen, dropped) per codescale filter, in a separate untimed pass that
     times each call (the counterpart of datatrove's per-block times)."""
     docs = pa.concat_tables([pq.read_table(f) for f in sorted(inp.glob("*.parquet"))]).to_pylist()
-    t = Thresholds()
+    t = Thresholds(**defaults("thresholds"))
     spent = {f.__name__: [0.0, 0, 0] for f in F.FILTERS}
     for d in docs:
         for f in F.FILTERS:
@@ -295,7 +296,7 @@ def datatrove_config(inp: Path, work: Path, workers: int, syntax: str, args) -> 
     patterns = {"generated": F._GENERATED, "base64": F._BASE64, "hex": F._HEX, "escapes": F._ESCAPES,
                 "numeric_line": F._NUMERIC_LINE, "string": F._STRING, "branch": F._BRANCH, "rust_arm": F._RUST_ARM}
     return {"input": str(inp), "work": str(work), "workers": workers, "syntax": syntax,
-            "thresholds": asdict(Thresholds()),
+            "thresholds": asdict(Thresholds(**defaults("thresholds"))),
             "patterns": {k: (p.pattern, p.flags & ~re.UNICODE) for k, p in patterns.items()},
             "head_lines": F.HEAD_LINES, "branch_share": F.BRANCH_SHARE,
             "repetition_skip_prefixes": list(F._NOT_STATEMENT), "minhash": MINHASH,

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from codescale.configuration import defaults
 from codescale.curate.filters import Thresholds, first_reason
 from codescale.tokens.tokenizer import load_tokenizer
 
@@ -31,7 +32,7 @@ def bench_curation() -> None:
     for d in docs:
         by_lang[d["lang"]].append(d)
     print(f"{'curation (1 core)':<24}{'docs':>8}{'MB':>8}{'docs/s':>10}{'MB/s':>8}")
-    t = Thresholds()
+    t = Thresholds(**defaults("thresholds"))
     for lang, items in sorted(by_lang.items()):
         start = time.perf_counter()
         for d in items:

@@ -47,10 +47,12 @@ def _defaulting_validator():
 
 
 def defaults(definition: str) -> dict:
-    """The schema's defaults of one ``$defs`` object (``thresholds``), for code outside the workflow
-    that needs one section and no whole config (bench/: ``Thresholds(**defaults("thresholds"))``)."""
-    return {k: copy.deepcopy(sub["default"]) for k, sub in _schema()["$defs"][definition]["properties"].items()
-            if "default" in sub}
+    """The schema's defaults of one ``$defs`` object (``thresholds``) or top-level section
+    (``cluster``), for code outside the workflow that needs one section and no whole config
+    (bench/: ``Thresholds(**defaults("thresholds"))``)."""
+    schema = _schema()
+    section = schema["$defs"].get(definition) or schema["properties"][definition]
+    return {k: copy.deepcopy(sub["default"]) for k, sub in section["properties"].items() if "default" in sub}
 
 
 def validated(config: dict) -> dict:

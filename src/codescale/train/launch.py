@@ -26,14 +26,12 @@ import sys
 
 from codescale.train.shape import ModelShape
 
-CLUSTER_DEFAULTS = {"gpus_per_node": 8, "cpus_per_gpu": 8, "mem_mb_per_gpu": 64000, "peak_tflops": 989.0,
-                    "mfu": 0.3, "runtime_margin": 1.5, "min_runtime": 30, "max_runtime": 2880}
 CPU_MEM_MB = 4000
 
 
 def cluster_settings(config: dict) -> dict:
-    """``config["cluster"]`` over the documented defaults."""
-    return {**CLUSTER_DEFAULTS, **(config.get("cluster") or {})}
+    """``config["cluster"]`` of a validated config (the schema fills in every default)."""
+    return dict(config["cluster"])
 
 
 def estimated_minutes(spec_model: dict, tokens: int, gpus: int, cluster: dict) -> float:

@@ -2,11 +2,12 @@
 
 import pytest
 
-from codescale.train.launch import CLUSTER_DEFAULTS, estimated_minutes, launch_command, run_resources
+from codescale.configuration import defaults
+from codescale.train.launch import estimated_minutes, launch_command, run_resources
 from codescale.train.shape import ModelShape
 
 MODEL = {"layers": 24, "hidden": 2048, "heads": 16, "ffn": 5632, "vocab": 32768, "seq": 4096}
-CLUSTER = dict(CLUSTER_DEFAULTS)
+CLUSTER = defaults("cluster")
 
 
 def test_runtime_estimate_is_flops_over_throughput():
