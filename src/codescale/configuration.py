@@ -11,6 +11,8 @@ import copy
 from functools import cache
 from pathlib import Path
 
+from codescale.languages import language
+
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
 
 
@@ -67,7 +69,7 @@ def validated(config: dict) -> dict:
 def code_languages(languages: list[str]) -> list[str]:
     """The programming languages of the study: ``text`` (natural language) is trained on where a
     budget asks for it, but is not a language of the code experiment families."""
-    return [lang for lang in languages if lang != "text"]
+    return [lang for lang in languages if language(lang).code]
 
 
 def executed_languages(config: dict) -> list[str]:
