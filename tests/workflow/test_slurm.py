@@ -220,7 +220,11 @@ def test_interrupted_workflow_leaves_no_job_behind(slurm, tmp_path):
         time.sleep(0.5)
     proc.send_signal(signal.SIGINT)
     proc.communicate(timeout=300)  # `timeout` passes the signal on to snakemake
-    time.sleep(2)
-    left = subprocess.run(["squeue", "-h", "-t", "PENDING,RUNNING", "-o", "%i %j"], capture_output=True,
-                          text=True, env={**os.environ, **slurm}, check=True).stdout.strip()
-    assert not left, f"jobs left running after the interrupt: {left}"
+    deadline = time.time() + 60  # scancel is asynchronous: a cancelled job may show RUNNING a while
+    while True:
+        left = subprocess.run(["squeue", "-h", "-t", "PENDING,RUNNING", "-o", "%i %j %T"], capture_output=True,
+                              text=True, env={**os.environ, **slurm}, check=True).stdout.strip()
+        if not left or time.time() > deadline:
+            break
+        time.sleep(1)
+    assert not left, f"jobs left running 60 s after the interrupt: {left}"
