@@ -18,7 +18,7 @@ PY
 # Debian's npm).
 TOOLS=(env -u PYTHONPATH "$PYTHON" src/codescale/system_tools.py)
 mapfile -t missing < <("${TOOLS[@]}" missing)
-read -r -a packages <<< "$("${TOOLS[@]}" packages)"
+mapfile -t packages < <("${TOOLS[@]}" packages)
 if [ "$(id -u)" = 0 ]; then
     stamp=/var/lib/apt/lists/.codescale-updated
     if [ ! -e "$stamp" ] || [ -n "$(find "$stamp" -mmin +1440 2>/dev/null)" ] || [ ${#packages[@]} -gt 0 ]; then

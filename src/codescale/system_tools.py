@@ -74,10 +74,12 @@ def packages_for(missing: list[str], which=shutil.which) -> list[str]:
 
 def main(argv: list[str]) -> int:
     if argv[1:] == ["missing"]:
-        print("\n".join(missing_tools()))
+        for name in missing_tools():  # nothing at all when nothing is missing
+            print(name)
         return 0
     if argv[1:] == ["packages"]:
-        print(" ".join(packages_for(missing_tools())))
+        for package in packages_for(missing_tools()):
+            print(package)
         return 0
     print("usage: system_tools.py missing|packages", file=sys.stderr)
     return 2

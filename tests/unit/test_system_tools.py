@@ -39,6 +39,7 @@ def test_cli_prints_what_setup_reads():
     proc = subprocess.run([sys.executable, str(SCRIPT), "packages"], capture_output=True, text=True, check=True)
     expected = packages_for(system_tools.missing_tools())
     assert proc.stdout.split() == expected
+    assert proc.stdout == "".join(f"{p}\n" for p in expected)  # one per line, nothing when none
     assert subprocess.run([sys.executable, str(SCRIPT), "bogus"], capture_output=True).returncode == 2
 
 
