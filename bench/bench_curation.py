@@ -23,7 +23,7 @@ Stages and how they are timed (wall: perf_counter; CPU: user+system of the proce
 reaped children, so pool workers count):
 
 - codescale: read (parquet -> dicts), filters (``first_reason`` per document; ``--workers`` > 1:
-  a process pool over batches of 128, as curate/pipeline.py does), exact dedup (sha256 of the
+  a process pool over batches of 128, as curate/filtering.py does), exact dedup (sha256 of the
   content into a set, first copy kept), near dedup (``signatures`` + ``band_hashes``, pooled like
   the filters; then ``duplicate_of`` over the 14 band columns, all languages at once), write
   (zstd parquet).
@@ -112,7 +112,7 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv-bench-datatrove"
 REQUIREMENTS = ROOT / "bench" / "bench_curation_requirements.txt"
 DT_SCRIPT = ROOT / "bench" / "bench_curation_datatrove.py"
-BATCH = 128  # documents per pool task, as curate/pipeline.py
+BATCH = 128  # documents per pool task, as curate/filtering.py
 MINHASH = {"ngram": 5, "bands": 14, "rows": 8, "seed": 1}
 SCHEMA = pa.schema([("doc_id", pa.string()), ("source", pa.string()), ("repo", pa.string()),
                     ("path", pa.string()), ("lang", pa.string()), ("content", pa.large_string()),
