@@ -67,6 +67,10 @@ localrules:
     plot_strategy,
 
 
+# Each rule's code hash, derived from its script's imports (workflow/rules/common.smk).
+set_code_hashes(workflow.rules)
+
+
 # Snakemake 9.27 hands `--cache` on to cluster jobs only when it names rules: a bare `--cache` is
 # an empty list, which the jobs' command line drops, so on a cluster no job would store or restore.
 # Name every rule that declares `cache:`, which is what a bare `--cache` means.

@@ -45,7 +45,7 @@ def test_an_edit_reruns_exactly_the_rules_that_reach_it(tmp_path):
     rules = ("filter_documents", "assemble_documents", "build_corpus")
 
     def hashes():
-        return {r: provenance.script_code_hash(r, scripts, pkg) for r in rules}
+        return {r: provenance.script_code_hash(scripts / f"{r}.py", pkg) for r in rules}
 
     before = hashes()
     (pkg / "curate" / "filtering.py").write_text("from . import ledger\nfrom ..artifacts import X\nY = 2\n")
@@ -58,10 +58,10 @@ def test_an_edit_reruns_exactly_the_rules_that_reach_it(tmp_path):
     assert [r for r, h in hashes().items() if h != again[r]] == ["build_corpus"]
 
 
-def test_missing_script_names_the_rule(tmp_path):
+def test_missing_script_is_named(tmp_path):
     pkg, scripts = _tree(tmp_path)
-    with pytest.raises(FileNotFoundError, match="no script for rule 'nothere'"):
-        provenance.script_code_hash("nothere", scripts, pkg)
+    with pytest.raises(FileNotFoundError, match="nothere.py: no such script"):
+        provenance.script_code_hash(scripts / "nothere.py", pkg)
 
 
 @pytest.mark.parametrize("rule, module", [
@@ -104,5 +104,6 @@ def test_static_closure_covers_what_importing_the_script_loads():
 
 
 def test_hash_is_stable_and_short():
-    assert provenance.script_code_hash("plan_run") == provenance.script_code_hash("plan_run")
-    assert len(provenance.script_code_hash("plan_run")) == 16
+    script = provenance.SCRIPTS / "plan_run.py"
+    assert provenance.script_code_hash(script) == provenance.script_code_hash(str(script))
+    assert len(provenance.script_code_hash(script)) == 16

@@ -201,6 +201,22 @@ def test_decontamination_change_reruns_assembly_not_filters(smoke_run, tmp_path)
     assert "synthesize_parallel_corpus" not in rules and "train_model" in rules
 
 
+def test_every_scripted_job_recorded_its_code_hash(smoke_run):
+    """The smoke run's job records (.snakemake/metadata) hold, among their params, the hash of the
+    rule's script's import closure: the param reaches every rule with a script."""
+    from codescale.provenance import SCRIPTS, script_code_hash
+
+    workdir, _ = smoke_run
+    seen = set()
+    for record in (workdir / ".snakemake" / "metadata").iterdir():
+        meta = json.loads(record.read_text())
+        rule = meta["rule"]
+        if (SCRIPTS / f"{rule}.py").is_file():
+            assert repr(script_code_hash(SCRIPTS / f"{rule}.py")) in meta["params"], (rule, meta["params"])
+            seen.add(rule)
+    assert {"fetch_sources", "filter_documents", "train_model", "optimize_allocation", "plot_curation"} <= seen
+
+
 def provenance_triggered(proc: subprocess.CompletedProcess) -> set[str]:
     """Rules a dry run reruns because their params (the code hash among them) changed."""
     text = (proc.stdout + proc.stderr).split("Reasons:", 1)[-1]

@@ -10,7 +10,6 @@ rule optimize_allocation:
         min_share=config["allocation"]["min_share"],
         max_share=config["allocation"]["max_share"],
         seed=config["allocation"]["seed"],
-        code=get_code_hash("optimize_allocation"),
     log:
         "logs/optimize_allocation/{budget}.log",
     cache: "omit-software"
@@ -34,7 +33,6 @@ rule compare_allocation:
         ),
     params:
         runs=get_budget_runs,
-        code=get_code_hash("compare_allocation"),
     log:
         "logs/compare_allocation/{budget}.log",
     conda:

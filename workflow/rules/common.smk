@@ -3,6 +3,7 @@
 
 import functools
 import json
+from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
@@ -60,10 +61,13 @@ def get_wildcards(wildcards):
     return dict(wildcards.items())
 
 
-def get_code_hash(rule):
-    """Hash of the package modules the rule's script imports, followed transitively (a rerun
-    trigger through params; codescale.provenance). Derived, never listed by hand."""
-    return script_code_hash(rule)
+def set_code_hashes(rules_):
+    """Give each scripted rule the param ``code``, the hash of the package modules its script
+    imports, followed transitively (codescale.provenance). A param, so an edit to a module the
+    script reaches reruns the rule and what follows; derived from the script, never listed."""
+    for r in rules_:
+        if r.script:
+            r.set_params(code=script_code_hash(Path(r.snakefile).parent / r.script))
 
 
 def get_source_spec(wildcards):

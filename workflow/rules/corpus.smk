@@ -7,7 +7,6 @@ rule fetch_sources:
         job_wildcards=get_wildcards,
         spec=get_source_spec,
         local_files=get_local_source_fingerprint,
-        code=get_code_hash("fetch_sources"),
     log:
         "logs/fetch_sources/{source}.log",
     cache: "omit-software"
@@ -31,7 +30,6 @@ rule build_corpus:
         shards=config["corpus"]["shards"],
         max_file_bytes=config["corpus"]["max_file_bytes"],
         on_bad_record=config["corpus"]["on_bad_record"],
-        code=get_code_hash("build_corpus"),
     log:
         "logs/build_corpus/{source}.log",
     cache: "omit-software"

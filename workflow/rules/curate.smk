@@ -10,7 +10,6 @@ rule filter_documents:
     params:
         curate=get_curate_params("filter"),
         shards=len(SHARDS),
-        code=get_code_hash("filter_documents"),
     threads: 2  # the filters run in parallel within a shard (processes over batches of documents)
     log:
         "logs/filter_documents/{lang}/{shard}.log",
@@ -30,7 +29,6 @@ rule find_near_duplicates:
         "results/curate/near_duplicates/{lang}.parquet",
     params:
         curate=get_curate_params("near_dedup"),
-        code=get_code_hash("find_near_duplicates"),
     log:
         "logs/find_near_duplicates/{lang}.log",
     benchmark:
@@ -50,7 +48,6 @@ rule index_evaluation_data:
     params:
         ngram=config["curate"]["decontaminate"]["ngram"],
         humaneval="humaneval" in config["evaluate"],
-        code=get_code_hash("index_evaluation_data"),
     log:
         "logs/index_evaluation_data/index_evaluation_data.log",
     conda:
@@ -70,7 +67,6 @@ rule assemble_documents:
         flagged="results/curate/flagged/assemble/{lang}/{shard}.parquet",
     params:
         curate=get_curate_params("assemble"),
-        code=get_code_hash("assemble_documents"),
     log:
         "logs/assemble_documents/{lang}/{shard}.log",
     benchmark:
@@ -92,7 +88,6 @@ rule summarize_curation:
             category="Curation",
         ),
     params:
-        code=get_code_hash("summarize_curation"),
     log:
         "logs/summarize_curation/summarize_curation.log",
     conda:

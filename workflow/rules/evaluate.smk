@@ -11,7 +11,6 @@ rule evaluate_run:
     params:
         tasks=get_run_tasks,
         toolchains=get_toolchain_availability(),
-        code=get_code_hash("evaluate_run"),
     threads: 1  # tiny models decode no faster on 2 threads; two evaluation jobs run side by side
     resources:
         gpu=get_eval_gpu(),
@@ -34,7 +33,6 @@ rule summarize_evaluation:
     output:
         "results/eval/summary.parquet",
     params:
-        code=get_code_hash("summarize_evaluation"),
     log:
         "logs/summarize_evaluation/summarize_evaluation.log",
     conda:

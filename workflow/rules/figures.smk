@@ -17,7 +17,6 @@ rule plot_language_laws:
             category="Scaling laws",
         ),
     params:
-        code=get_code_hash("plot_language_laws"),
     log:
         "logs/plot_language_laws/plot_language_laws.log",
     conda:
@@ -39,7 +38,6 @@ rule plot_allocation:
             category="Allocation",
         ),
     params:
-        code=get_code_hash("plot_allocation"),
     log:
         "logs/plot_allocation/{budget}.log",
     conda:
@@ -62,7 +60,6 @@ rule plot_strategy:
             category="Strategies",
         ),
     params:
-        code=get_code_hash("plot_strategy"),
     log:
         "logs/plot_strategy/plot_strategy.log",
     conda:
@@ -83,7 +80,6 @@ rule plot_curation:
             category="Curation",
         ),
     params:
-        code=get_code_hash("plot_curation"),
     log:
         "logs/plot_curation/plot_curation.log",
     conda:

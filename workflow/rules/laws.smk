@@ -8,7 +8,6 @@ rule fit_language_laws:
     params:
         languages=CODE_LANGUAGES,
         options=config["laws"],
-        code=get_code_hash("fit_language_laws"),
     log:
         "logs/fit_language_laws/fit_language_laws.log",
     cache: "omit-software"
@@ -25,7 +24,6 @@ rule export_law_table:
     output:
         report("results/laws/language_laws.csv", caption="../report/laws.rst", category="Laws"),
     params:
-        code=get_code_hash("export_law_table"),
     log:
         "logs/export_law_table/export_law_table.log",
     conda:

@@ -14,7 +14,6 @@ rule synthesize_parallel_corpus:
         eval_fraction=config["synth"]["eval_fraction"],
         languages=CODE_LANGUAGES,
         toolchains=get_toolchain_availability(),
-        code=get_code_hash("synthesize_parallel_corpus"),
     threads: 2  # programs verify in parallel; each one runs in its own sandboxed processes
     log:
         "logs/synthesize_parallel_corpus/synthesize_parallel_corpus.log",
@@ -34,7 +33,6 @@ rule organize_parallel_data:
     params:
         job_wildcards=get_wildcards,
         seed=config["synth"]["seed"],
-        code=get_code_hash("organize_parallel_data"),
     log:
         "logs/organize_parallel_data/{organization}.log",
     conda:
@@ -54,7 +52,6 @@ rule tokenize_parallel:
     params:
         job_wildcards=get_wildcards,
         valid_fraction=config["tokenizer"]["valid_fraction"],
-        code=get_code_hash("tokenize_parallel"),
     log:
         "logs/tokenize_parallel/{organization}.log",
     cache: "omit-software"

@@ -8,7 +8,6 @@ rule train_tokenizer:
         vocab_size=config["tokenizer"]["vocab_size"],
         sample_bytes=config["tokenizer"]["sample_bytes_per_language"],
         seed=config["tokenizer"]["seed"],
-        code=get_code_hash("train_tokenizer"),
     log:
         "logs/train_tokenizer/train_tokenizer.log",
     cache: "omit-software"
@@ -30,7 +29,6 @@ rule tokenize_language:
     params:
         job_wildcards=get_wildcards,
         valid_fraction=config["tokenizer"]["valid_fraction"],
-        code=get_code_hash("tokenize_language"),
     log:
         "logs/tokenize_language/{lang}.log",
     cache: "omit-software"
@@ -49,7 +47,6 @@ rule write_token_manifest:
     output:
         "results/tokens/manifest.json",
     params:
-        code=get_code_hash("write_token_manifest"),
     log:
         "logs/write_token_manifest/write_token_manifest.log",
     conda:

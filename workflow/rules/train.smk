@@ -7,7 +7,6 @@ rule plan_run:
         "results/runs/{run}/spec.json",
     params:
         spec=get_run_spec,
-        code=get_code_hash("plan_run"),
     log:
         "logs/plan_run/{run}.log",
     conda:
@@ -35,7 +34,6 @@ rule train_model:
         checkpoint_interval=config["train"]["checkpoint_interval"],
         eval_datasets=LANGUAGES,
         eval_sequences=config["evaluate"]["valid_sequences"],
-        code=get_code_hash("train_model"),
     wildcard_constraints:
         run=_run_pattern(distributed=False),
     threads: 1  # two 1-thread runs beat one 2-thread run on tiny models (measured: 15k vs 2×~9k tok/s)
@@ -74,7 +72,6 @@ rule train_model_distributed:
         eval_sequences=config["evaluate"]["valid_sequences"],
         gpus=get_train_gpus,
         gpus_per_node=CLUSTER["gpus_per_node"],
-        code=get_code_hash("train_model_distributed"),
     resources:
         nodes=get_train_resource("nodes", 1),
         gres=get_train_resource("gres", ""),
