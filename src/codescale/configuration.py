@@ -23,11 +23,6 @@ def _schema() -> dict:
     return yaml.safe_load(SCHEMA_PATH.read_text())
 
 
-def schema() -> dict:
-    """The config schema (a fresh copy: validating with defaults must not share its default objects)."""
-    return copy.deepcopy(_schema())
-
-
 @cache
 def _defaulting_validator():
     """Draft 2020-12 with ``properties`` extended to set each absent property's ``default`` before
