@@ -2,7 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from codescale.laws.fit import FitOptions, Law, _objective, fit_language_laws, fit_with_uncertainty
+from codescale.laws.fit import POWER_LAW, FitOptions, Law, fit_language_laws, fit_with_uncertainty
+from codescale.laws.fitter import check_gradient, objective
 
 TRUE = Law(A=40.0, alpha=0.35, B=300.0, beta=0.45, E=1.2)
 N = np.repeat([1e5, 2.2e5, 4e5, 8e5], 4)
@@ -13,7 +14,10 @@ def test_recovers_known_law_exactly():
     fit = fit_with_uncertainty(N, D, TRUE.predict(N, D), FitOptions(bootstrap=10))
     for name, value in TRUE.to_dict().items():
         assert fit["params"][name] == pytest.approx(value, rel=1e-4), name
-    assert fit["heldout"]["rmse_log"] < 1e-6
+    assert fit["heldout"]["leave_one_out"]["rmse_log"] < 1e-6
+    assert fit["heldout"]["largest_model"]["rmse_log"] < 1e-5
+    assert fit["heldout"]["largest_budget"]["rmse_log"] < 1e-5
+    assert fit["bootstrap_samples"] == len(fit["draws"]["beta"]) == 10
     assert len(fit["points"]) == len(N)
 
 
@@ -27,16 +31,22 @@ def test_noisy_fit_predicts_and_intervals_cover():
     assert fit["params"]["beta"] == pytest.approx(0.45, abs=0.05)
     lo, hi = fit["ci95"]["beta"]
     assert lo <= 0.45 <= hi
-    assert 0 < fit["heldout"]["rmse_log"] < 0.01
+    assert 0 < fit["heldout"]["leave_one_out"]["rmse_log"] < 0.01
+    # Extrapolation to the largest model / budget from the rest stays within a few percent.
+    assert fit["heldout"]["largest_model"]["mean_abs_rel_error"] < 0.03
+    assert fit["heldout"]["largest_budget"]["mean_abs_rel_error"] < 0.03
 
 
 def test_gradient_matches_finite_differences():
-    theta = np.array([3.0, 5.0, 0.1, 0.4, 0.5])
-    args = (np.log(N), np.log(D), np.log(TRUE.predict(N, D)) + 0.01, 1e-3)
-    _, grad = _objective(theta, *args)
+    theta = np.array([3.0, 0.4, 5.0, 0.3, 0.1])
+    x = {"N": N, "D": D}
+    assert check_gradient(POWER_LAW, theta, x) < 1e-5
+    log_y = np.log(TRUE.predict(N, D)) + 0.01
+    _, grad = objective(theta, POWER_LAW, x, log_y, 1e-3)
     eps = 1e-6
-    numeric = [(_objective(theta + eps * np.eye(5)[i], *args)[0]
-                - _objective(theta - eps * np.eye(5)[i], *args)[0]) / (2 * eps) for i in range(5)]
+    numeric = [(objective(theta + eps * np.eye(5)[i], POWER_LAW, x, log_y, 1e-3)[0]
+                - objective(theta - eps * np.eye(5)[i], POWER_LAW, x, log_y, 1e-3)[0]) / (2 * eps)
+               for i in range(5)]
     assert np.allclose(grad, numeric, rtol=1e-4, atol=1e-9)
 
 
