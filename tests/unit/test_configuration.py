@@ -34,6 +34,16 @@ def test_misspelt_threshold_is_rejected(config):
         jsonschema.validate(config, SCHEMA)
 
 
+@pytest.mark.parametrize("seeds", [[0, 0], [-1], []])
+def test_family_seeds_are_unique_non_negative_indices(config, seeds):
+    config = copy.deepcopy(config)
+    config["experiments"]["scaling"]["seeds"] = seeds
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(config, SCHEMA)
+    config["experiments"]["scaling"]["seeds"] = [0, 3]
+    jsonschema.validate(config, SCHEMA)
+
+
 @pytest.mark.parametrize("mutate, message", [
     (lambda c: c["experiments"]["scaling"]["models"].append("m9"), "unknown model 'm9'"),
     (lambda c: c["models"]["m1"].update(heads=5), "not divisible"),
@@ -246,6 +256,8 @@ NO_DEFAULT = {
     ".experiments.scaling.languages": "default: all languages",
     ".experiments.synergy.languages": "default: all code languages",
     ".experiments.strategy.seq": "default: train.seq", ".experiments.strategy.batch": "default: train.batch",
+    **{f".experiments.{fam}.seeds": "absent: one run per point, id and seed as without replicates"
+       for fam in ("scaling", "synergy", "mixtures", "strategy")},
     ".evaluate.translation": "a task of the study", ".evaluate.humaneval": "a task of the study",
     ".evaluate.multipl_e": "a task of the study",
     ".synth": "study 3", ".synth.user_pairs.train": "your own data", ".synth.user_pairs.eval": "your own data",

@@ -1,7 +1,8 @@
 """``eval/summary.parquet``: one row per (run, task, language or direction, metric), with the
 run's family, model, parameter count, tokens and mixture, as DESIGN.md specifies, plus
 ``direction_kind``: ``seen`` (Python↔X, in the training pairs) or ``unseen`` for translation rows,
-empty otherwise."""
+empty otherwise, and ``seed``: the run's replicate index (the spec's ``replicate``; 0 for a run of
+a family without ``seeds``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pandas as pd
 
 from codescale.train.shape import ModelShape
 
-COLUMNS = ["run", "family", "model", "params", "tokens", "mixture", "task", "lang_or_direction",
+COLUMNS = ["run", "family", "model", "params", "tokens", "mixture", "seed", "task", "lang_or_direction",
            "direction_kind", "metric", "value"]
 
 
@@ -25,7 +26,8 @@ def summary_rows(spec: dict, task: str, result: dict) -> list[dict]:
         for metric, value in sorted(metrics.items()):
             rows.append({"run": spec["run"], "family": spec["family"], "model": spec["model_name"],
                          "params": params, "tokens": spec["tokens"], "mixture": spec["mixture"],
-                         "task": task, "lang_or_direction": key, "direction_kind": kind, "metric": metric,
+                         "seed": int(spec.get("replicate", 0)), "task": task, "lang_or_direction": key,
+                         "direction_kind": kind, "metric": metric,
                          "value": float(value)})
     return rows
 

@@ -1,7 +1,10 @@
 """Expand the ``experiments`` config into runs.
 
 Run ids read ``{family}-{mixture}-{model}-{tokens}`` (``scaling-python-m2-t40k``; a synergy
-run's mixture names target and auxiliary, ``synergy-java_csharp-m2-t128b``). A run spec is
+run's mixture names target and auxiliary, ``synergy-java_csharp-m2-t128b``). A family with
+``seeds`` (replicate indices) has one run per seed, its id ending in ``-s{seed}``
+(``synergy-java_csharp-m1-t40k-s1``) and its spec's ``seed`` ``train.seed + seed``; a family
+without ``seeds`` has one run whose id and spec are as before seeds existed. A run spec is
 everything the trainer needs, so two runs with equal specs are the same experiment; the train rule
 receives the spec as a JSON param, which makes a change of any knob rerun exactly the runs it
 touches.
@@ -24,8 +27,20 @@ def token_label(tokens: int) -> str:
     return str(tokens)
 
 
-def run_id(family: str, mixture: str, model: str, tokens: int) -> str:
-    return f"{family}-{mixture}-{model}-t{token_label(tokens)}"
+def run_id(family: str, mixture: str, model: str, tokens: int, seed: int | None = None) -> str:
+    base = f"{family}-{mixture}-{model}-t{token_label(tokens)}"
+    return base if seed is None else f"{base}-s{seed}"
+
+
+def family_seeds(family: dict) -> list[int | None]:
+    """The replicate indices of a family's runs: its ``seeds``, or ``[None]`` (one run, no
+    suffix) when it has none."""
+    seeds = family.get("seeds")
+    if not seeds:
+        return [None]
+    if len(set(seeds)) != len(seeds) or any(int(s) < 0 for s in seeds):
+        raise ValueError(f"experiments: seeds must be unique and >= 0, got {seeds}")
+    return [int(s) for s in seeds]
 
 
 @dataclass(frozen=True)
@@ -38,6 +53,8 @@ class Run:
     weights: tuple[tuple[str, float], ...]  # (dataset, weight); empty when read from allocation
     seq: int | None = None      # family override of train.seq (strategy: a pair must fit a sequence)
     batch: tuple[int, int] | None = None  # family override of train.batch (global, micro)
+    seed: int | None = None     # replicate index (family `seeds`); None: the family has no seeds
+    epochs: int = 1             # >1: 1/epochs of the budget's unique samples, each seen `epochs` times
 
     def blend(self) -> dict:
         names = [d for d, _ in self.weights]
@@ -69,8 +86,9 @@ def expand_runs(config: dict) -> list[Run]:
         for lang in langs:
             for model in scaling["models"]:
                 for tokens in scaling["tokens"]:
-                    runs.append(Run(run_id("scaling", lang, model, tokens), "scaling", lang, model,
-                                    int(tokens), ((lang, 1.0),)))
+                    for seed in family_seeds(scaling):
+                        runs.append(Run(run_id("scaling", lang, model, tokens, seed), "scaling", lang,
+                                        model, int(tokens), ((lang, 1.0),), seed=seed))
     synergy = exp.get("synergy")
     if synergy:
         runs.extend(synergy_runs(synergy, languages))
@@ -81,8 +99,9 @@ def expand_runs(config: dict) -> list[Run]:
         for i, mix in enumerate(draws, 1):
             for model in mixtures["models"]:
                 for tokens in mixtures["tokens"]:
-                    runs.append(Run(run_id("mixtures", f"mix{i:02d}", model, tokens), "mixtures",
-                                    f"mix{i:02d}", model, int(tokens), tuple(mix.items())))
+                    for seed in family_seeds(mixtures):
+                        runs.append(Run(run_id("mixtures", f"mix{i:02d}", model, tokens, seed), "mixtures",
+                                        f"mix{i:02d}", model, int(tokens), tuple(mix.items()), seed=seed))
     strategy = exp.get("strategy")
     if strategy:
         runs.extend(strategy_runs(strategy, languages))
@@ -96,7 +115,12 @@ def expand_runs(config: dict) -> list[Run]:
 def synergy_runs(synergy: dict, languages: list[str]) -> list[Run]:
     """Study 2: every unordered pair of languages 50:50, and each language alone at the same
     budget (the ``L(i+i)`` baseline). One run ``{a}_{b}`` serves both targets: the synergy of b
-    for target a reads a's validation loss, that of a for b reads b's. With 7 languages: 21 + 7."""
+    for target a reads a's validation loss, that of a for b reads b's. With 7 languages: 21 + 7
+    per (model, tokens, seed).
+
+    The baseline is the paper's: the target's own data repeated to the full budget, two epochs
+    of half the budget (``epochs=2``), so it sees as many unique target tokens as a pair run
+    does, and the pair's gain is that of the auxiliary's tokens over repeating the target's."""
     langs = synergy.get("languages") or languages
     runs = []
     for i, a in enumerate(langs):
@@ -104,8 +128,10 @@ def synergy_runs(synergy: dict, languages: list[str]) -> list[Run]:
             weights = ((a, 1.0),) if a == b else ((a, 0.5), (b, 0.5))
             for model in synergy["models"]:
                 for tokens in synergy["tokens"]:
-                    runs.append(Run(run_id("synergy", f"{a}_{b}", model, tokens), "synergy", f"{a}_{b}",
-                                    model, int(tokens), weights))
+                    for seed in family_seeds(synergy):
+                        runs.append(Run(run_id("synergy", f"{a}_{b}", model, tokens, seed), "synergy",
+                                        f"{a}_{b}", model, int(tokens), weights, seed=seed,
+                                        epochs=2 if a == b else 1))
     return runs
 
 
@@ -121,9 +147,10 @@ def strategy_runs(strategy: dict, languages: list[str]) -> list[Run]:
         weights = ((f"parallel_{org}", share), *((lang, rest) for lang in languages if rest > 0))
         for model in strategy["models"]:
             for tokens in strategy["tokens"]:
-                runs.append(Run(run_id("strategy", org, model, tokens), "strategy", org, model, int(tokens),
-                                weights, seq=strategy.get("seq"),
-                                batch=(batch["global"], batch["micro"]) if batch else None))
+                for seed in family_seeds(strategy):
+                    runs.append(Run(run_id("strategy", org, model, tokens, seed), "strategy", org, model,
+                                    int(tokens), weights, seq=strategy.get("seq"),
+                                    batch=(batch["global"], batch["micro"]) if batch else None, seed=seed))
     return runs
 
 
@@ -156,22 +183,28 @@ def run_spec(run: Run, config: dict, weights: dict[str, float] | None = None) ->
     pairs = list(weights.items()) if weights is not None else list(run.weights)
     pairs = [(d, w) for d, w in pairs if w > 0]
     total = sum(w for _, w in pairs)
-    return {
+    blend = {"prefixes": [f"{d}/train" for d, _ in pairs],
+             "weights": [round(w / total, 6) for _, w in pairs]}
+    if run.epochs > 1:  # absent means fresh data: the specs (and caches) of other runs stay as they were
+        blend["epochs"] = run.epochs
+    spec = {
         "run": run.run,
         "family": run.family,
         "mixture": run.mixture,
         "model_name": run.model,
         "model": model,
         "tokens": run.tokens,
-        "blend": {"prefixes": [f"{d}/train" for d, _ in pairs],
-                  "weights": [round(w / total, 6) for _, w in pairs]},
+        "blend": blend,
         "batch": batch,
         "schedule": dict(train["schedule"]),
         "optimizer": dict(train["optimizer"]),
         "precision": train["precision"],
         "document_mask": train["document_mask"],
-        "seed": train["seed"],
+        "seed": train["seed"] + (run.seed or 0),
     }
+    if run.seed is not None:  # only seeded runs: the specs (and caches) of the others stay as they were
+        spec["replicate"] = run.seed
+    return spec
 
 
 def with_allocation(spec: dict, allocation: dict) -> dict:

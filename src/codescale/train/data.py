@@ -4,10 +4,15 @@ Training samples come from Megatron-Core's ``BlendedMegatronDatasetBuilder`` ove
 (one per dataset prefix, weighted by the run's blend), with per-document position ids and
 attention masks when ``document_mask`` is on. Validation batches are the first sequences of a
 prefix's ``valid`` split, packed in order, so every run is scored on the same tokens.
+
+A blend with ``epochs`` E > 1 (the synergy family's repeated baseline) repeats data: the dataset is
+built for ``total // E`` samples and :func:`repeated_sample_index` walks those E times, in a fresh
+seeded order each epoch, so exactly ``total // E`` distinct sequences are each seen E times.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +57,24 @@ def build_blended_dataset(prefixes: list[str], weights: list[float], *, seq: int
     builder = BlendedMegatronDatasetBuilder(GPTDataset, [samples, None, None], lambda: True, config)
     train, _, _ = builder.build()
     return train
+
+
+@functools.lru_cache(maxsize=4)
+def epoch_permutation(unique: int, epoch: int, seed: int) -> np.ndarray:
+    """The order in which epoch ``epoch`` visits samples ``0 .. unique-1`` (seeded by run seed and epoch)."""
+    if unique < 1:
+        raise ValueError(f"epoch_permutation: unique must be >= 1, got {unique}")
+    perm = np.random.default_rng([seed % 2**63, epoch]).permutation(unique)
+    perm.setflags(write=False)
+    return perm
+
+
+def repeated_sample_index(k: int, unique: int, seed: int) -> int:
+    """The dataset index of the run's ``k``-th training sample when it cycles over the first
+    ``unique`` samples: epoch ``k // unique`` visits all of them once, in its own seeded order.
+    Depends on ``k`` only, so a resumed run continues where it stopped."""
+    epoch, pos = divmod(k, unique)
+    return int(epoch_permutation(unique, epoch, seed)[pos])
 
 
 def collate(samples: list[dict]) -> dict[str, torch.Tensor]:

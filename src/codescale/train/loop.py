@@ -25,7 +25,7 @@ from codescale import megatron
 from codescale.artifacts import atomic_path
 from codescale.progress import bar
 from codescale.train import distributed
-from codescale.train.data import TokenizerInfo, build_blended_dataset, collate
+from codescale.train.data import TokenizerInfo, build_blended_dataset, collate, repeated_sample_index
 from codescale.train.model import build_model
 from codescale.train.schedule import Schedule
 from codescale.train.shape import ModelShape
@@ -38,6 +38,17 @@ STATE_FILE = "state.pt"
 def steps_for(spec: dict) -> int:
     per_step = spec["batch"]["global"] * spec["model"]["seq"]
     return max(1, math.ceil(spec["tokens"] / per_step))
+
+
+def sample_indexer(length: int, unique: int, epochs: int, seed: int):
+    """k -> dataset index of the run's k-th sample. Fresh data (``epochs`` 1): cycle over the
+    dataset. Repeated data: only the first ``unique`` samples (Megatron's dataset may be longer than
+    asked for), each epoch in a fresh seeded order (:func:`repeated_sample_index`)."""
+    if epochs <= 1:
+        return lambda k: k % length
+    if length < unique:
+        raise ValueError(f"dataset has {length} samples, fewer than the {unique} unique samples asked for")
+    return lambda k: repeated_sample_index(k, unique, seed)
 
 
 def _seed_everything(seed: int) -> None:
@@ -164,10 +175,14 @@ def train_run(spec: dict, run_dir: str | Path, tokens_dir: str | Path, *, thread
     prefixes = [str(Path(tokens_dir) / p) for p in spec["blend"]["prefixes"]]
     cache = run_dir / ".dataset_cache"  # Megatron's sample-index cache; removed when done
     shutil.rmtree(cache, ignore_errors=True)
+    total_samples = total_steps * spec["batch"]["global"]
+    epochs = int(spec["blend"].get("epochs", 1))  # >1: repeat total_samples // epochs unique samples
+    unique = max(1, total_samples // epochs)
     dataset = build_blended_dataset(prefixes, spec["blend"]["weights"], seq=shape.seq,
-                                    samples=total_steps * spec["batch"]["global"], seed=spec["seed"],
+                                    samples=unique, seed=spec["seed"],
                                     tokenizer=tok, cache_dir=cache,
                                     document_mask=spec["document_mask"])
+    sample_at = sample_indexer(len(dataset), unique, epochs, spec["seed"])
 
     step, tokens_seen = 0, 0
     ckpt_dir = run_dir / CHECKPOINT
@@ -200,7 +215,7 @@ def train_run(spec: dict, run_dir: str | Path, tokens_dir: str | Path, *, thread
             optimizer.zero_grad()
             step_loss = 0.0
             for _ in range(accum):
-                batch = collate([dataset[(sample_index + i) % len(dataset)] for i in range(micro)])
+                batch = collate([dataset[sample_at(sample_index + i)] for i in range(micro)])
                 sample_index += micro
                 loss = _loss(model, batch, device) / accum
                 loss.backward()

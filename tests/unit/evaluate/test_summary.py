@@ -17,6 +17,18 @@ def test_tidy_rows(tmp_path):
     row = frame[(frame.lang_or_direction == "go") & (frame.metric == "loss")].iloc[0]
     assert row.value == 2.5 and row.params == 99136 and row.family == "scaling"
     assert len(frame) == 4
+    assert row.seed == 0  # a family without seeds: no `replicate` in the spec
+
+
+def test_seed_column_is_the_replicate(tmp_path):
+    spec = {"run": "synergy-go_rust-m1-t20k-s2", "family": "synergy", "mixture": "go_rust",
+            "model_name": "m1", "tokens": 20000, "replicate": 2,
+            "model": {"layers": 2, "hidden": 64, "heads": 4, "ffn": 172, "vocab": 2048, "seq": 128}}
+    (tmp_path / "spec.json").write_text(json.dumps(spec))
+    (tmp_path / "eval.json").write_text(json.dumps({"run": spec["run"], "task": "valid_loss",
+                                                    "results": {"go": {"loss": 2.5}}}))
+    frame = build_summary([tmp_path / "spec.json"], [tmp_path / "eval.json"])
+    assert frame.seed.tolist() == [2]
 
 
 def test_eval_without_spec_is_named(tmp_path):

@@ -72,6 +72,49 @@ def test_synergy_runs_pair_every_language_with_every_other_and_itself():
     assert by_id["synergy-java_csharp-m2-t128k"].weights == (("java", 0.5), ("csharp", 0.5))
     assert by_id["synergy-python_python-m2-t128k"].weights == (("python", 1.0),)
     assert "synergy-csharp_java-m2-t128k" not in by_id  # one run serves both targets
+    self_spec = run_spec(by_id["synergy-python_python-m2-t128k"], cfg)
+    # the paper's L(i+i): the target's own data repeated, two epochs of half the budget
+    assert self_spec["blend"] == {"prefixes": ["python/train"], "weights": [1.0], "epochs": 2}
+    assert self_spec["tokens"] == 128000
+    pair_spec = run_spec(by_id["synergy-java_csharp-m2-t128k"], cfg)
+    assert "epochs" not in pair_spec["blend"] and "replicate" not in pair_spec
+    assert all("epochs" not in run_spec(r, cfg)["blend"] for r in expand_runs(cfg) if r.family != "synergy")
+
+
+def test_seeds_replicate_every_family_and_leave_unseeded_runs_as_they_were():
+    exp = CONFIG["experiments"]
+    before = {r.run: run_spec(r, CONFIG) for r in expand_runs(dict(CONFIG, experiments={
+        k: {kk: vv for kk, vv in v.items() if kk != "seeds"} for k, v in exp.items()}))}
+    seeded = {k: {**v, "seeds": [0, 2]} for k, v in exp.items()}
+    seeded["synergy"] = {"models": ["m1"], "tokens": [40000], "seeds": [0, 2]}
+    runs = expand_runs(dict(CONFIG, experiments=seeded))
+    by_id = {r.run: r for r in runs}
+    r = by_id["synergy-java_csharp-m1-t40k-s2"]
+    assert r.seed == 2 and "synergy-java_csharp-m1-t40k" not in by_id
+    spec = run_spec(r, CONFIG)
+    assert spec["seed"] == CONFIG["train"]["seed"] + 2 and spec["replicate"] == 2
+    assert run_spec(by_id["synergy-java_csharp-m1-t40k-s0"], CONFIG)["replicate"] == 0
+    for fam in ("scaling", "mixtures", "strategy"):
+        fam_runs = [x for x in runs if x.family == fam]
+        assert {x.seed for x in fam_runs} == {0, 2}
+        assert len(fam_runs) == 2 * sum(1 for x in before.values() if x["family"] == fam)
+    assert "scaling-python-m2-t40k-s0" in by_id and "strategy-pairing-m1-t80k-s2" in by_id
+    assert len(by_id) == len(runs)
+    # no seeds: today's ids and specs (seed = train.seed, no replicate key)
+    plain = expand_runs(CONFIG)
+    assert all(x.seed is None for x in plain if x.family != "synergy")
+    assert {x.run: run_spec(x, CONFIG) for x in plain if x.family != "synergy"} == \
+        {k: v for k, v in before.items() if v["family"] != "synergy"}
+    assert all(s["seed"] == CONFIG["train"]["seed"] and "replicate" not in s
+               for s in before.values())
+    assert allocation_runs(dict(CONFIG, experiments=seeded)) == allocation_runs(CONFIG)
+
+
+def test_seeds_must_be_unique_and_non_negative():
+    for bad in ([1, 1], [-1]):
+        cfg = dict(CONFIG, experiments={"scaling": {"models": ["m1"], "tokens": [20000], "seeds": bad}})
+        with pytest.raises(ValueError, match="seeds"):
+            expand_runs(cfg)
 
 
 def test_natural_language_keeps_its_share_in_both_allocation_runs():
