@@ -11,7 +11,8 @@
 #   synth/corpus/ (verified parallel code)  synth/organizations/{organization}.parquet; tokens/parallel_{organization}/
 #   runs/{run}/spec.json                   runs/{run}/metrics.jsonl; runs/{run}/checkpoint/
 #   eval/{run}/{task}.json                 eval/summary.parquet
-#   laws/language_laws.{json,csv}          allocation/{budget}/{allocation.json,comparison.csv}
+#   laws/language_laws.{json,csv}          laws/synergy.{json,csv}; laws/mixture_laws.json; laws/mixture_models.csv
+#   laws/translation_laws.{json,csv}       allocation/{budget}/{allocation.json,comparison.csv}
 #   figures/*.{pdf,png}                    the Snakemake report (snakemake --report)
 
 from snakemake.utils import min_version
@@ -61,10 +62,15 @@ localrules:
     write_token_manifest,
     summarize_evaluation,
     export_law_table,
+    fit_synergy,
+    export_mixture_models,
     compare_allocation,
     plot_language_laws,
     plot_allocation,
     plot_strategy,
+    plot_synergy_matrix,
+    plot_mixture_models,
+    plot_translation_laws,
 
 
 # Each rule's code hash, derived from its script's imports (workflow/rules/common.smk).

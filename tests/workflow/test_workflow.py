@@ -49,8 +49,8 @@ def test_paper_study_builds_through_the_slurm_profile():
                           cwd=REPO, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     rules = planned_rules(proc)
-    # 420 scaling + 28 synergy + 64 mixtures + 40 strategy + 2 allocation runs, all multi-GPU
-    assert rules["train_model_distributed"] == rules["plan_run"] == 554
+    # 420 scaling + 28 × 3 seeds synergy + 64 mixtures + 40 strategy + 2 allocation, all multi-GPU
+    assert rules["train_model_distributed"] == rules["plan_run"] == 610
     assert "train_model" not in rules
     assert rules["filter_documents"] == rules["assemble_documents"] == 8 * 64  # 7 languages + text
     text = proc.stdout + proc.stderr

@@ -1,7 +1,10 @@
 rule optimize_allocation:
-    """Language shares minimising the mean predicted loss at a budget, against uniform."""
+    """Language shares minimising the chosen mixture law's mean predicted loss at a budget, under
+    share bounds and data availability, against uniform, with the optimum bootstrapped."""
     input:
         laws="results/laws/language_laws.json",
+        mixture="results/laws/mixture_laws.json",
+        manifest="results/tokens/manifest.json",
     output:
         "results/allocation/{budget}/allocation.json",
     params:
@@ -9,6 +12,9 @@ rule optimize_allocation:
         model_params=get_budget_model_params,
         min_share=config["allocation"]["min_share"],
         max_share=config["allocation"]["max_share"],
+        max_loss_increase=config["allocation"]["max_loss_increase"],
+        unique_tokens=config["allocation"]["unique_tokens"],
+        bootstrap=config["allocation"]["bootstrap"],
         seed=config["allocation"]["seed"],
     log:
         "logs/optimize_allocation/{budget}.log",

@@ -41,7 +41,7 @@ def _run_pattern(distributed):
                     key=len, reverse=True)
     if not models:
         return "(?!)"  # matches nothing
-    return r"[a-z0-9_]+-[a-z0-9_]+-(?:" + "|".join(models) + r")-t[a-z0-9]+"
+    return r"[a-z0-9_]+-[a-z0-9_]+-(?:" + "|".join(models) + r")-t[a-z0-9]+(?:-s\d+)?"
 
 
 wildcard_constraints:
@@ -246,6 +246,32 @@ def get_scaling_runs(wildcards=None):
     return [r for r, run in RUNS.items() if run.family == "scaling"]
 
 
+def get_family_runs(*families):
+    return [r for r, run in RUNS.items() if run.family in families]
+
+
+def get_mixture_law_runs(wildcards=None):
+    """The runs the proportion-dependent laws are fitted on: single-language, synergy, mixtures."""
+    return get_family_runs("scaling", "synergy", "mixtures")
+
+
+def get_synergy_runs(wildcards=None):
+    return get_family_runs("synergy")
+
+
+def get_strategy_runs(wildcards=None):
+    return get_family_runs("strategy")
+
+
+def get_strategy_task_dirs(wildcards=None):
+    return [f"results/eval/{r}/tasks" for r in get_strategy_runs() if r in get_task_runs()]
+
+
+def get_synergy_input(wildcards=None):
+    """The synergy matrix (τ of the paper's form), when the study has a synergy family."""
+    return {"synergy": "results/laws/synergy.json"} if "synergy" in config["experiments"] else {}
+
+
 def get_budget_runs(wildcards):
     b = BUDGETS[wildcards.budget]
     return {m: run_id("allocation", m, b["model"], int(b["tokens"])) for m in ("uniform", "optimized")}
@@ -314,6 +340,12 @@ def get_final_outputs():
         *[f"results/figures/allocation_{b}.png" for b in BUDGETS],
         *[f"results/tokens/parallel_{o}" for o in ORGANIZATIONS],
         *(["results/figures/strategy_translation.png"] if "strategy" in config["experiments"] else []),
+        *(["results/laws/synergy.csv", "results/figures/synergy_matrix.png"]
+          if "synergy" in config["experiments"] else []),
+        "results/laws/mixture_models.csv",
+        "results/figures/mixture_models.png",
+        *(["results/laws/translation_laws.csv", "results/figures/translation_laws.png"]
+          if "strategy" in config["experiments"] else []),
     ]
 
 

@@ -86,3 +86,54 @@ rule plot_curation:
         "../../envs/codescale.yaml"
     script:
         "../scripts/plot_curation.py"
+
+
+rule plot_synergy_matrix:
+    """Relative synergy gain of every auxiliary for every target (the paper's Table 1)."""
+    input:
+        "results/laws/synergy.csv",
+    output:
+        pdf="results/figures/synergy_matrix.pdf",
+        png=report("results/figures/synergy_matrix.png", caption="../report/synergy.rst", category="Laws"),
+    params:
+    log:
+        "logs/plot_synergy_matrix/plot_synergy_matrix.log",
+    conda:
+        "../../envs/codescale.yaml"
+    script:
+        "../scripts/plot_synergy_matrix.py"
+
+
+rule plot_mixture_models:
+    """Held-out predictions of every mixture model, and the fitted transfer matrix."""
+    input:
+        laws="results/laws/mixture_laws.json",
+        comparison="results/laws/mixture_models.csv",
+    output:
+        pdf="results/figures/mixture_models.pdf",
+        png=report("results/figures/mixture_models.png", caption="../report/mixture_models.rst",
+                   category="Laws"),
+    params:
+    log:
+        "logs/plot_mixture_models/plot_mixture_models.log",
+    conda:
+        "../../envs/codescale.yaml"
+    script:
+        "../scripts/plot_mixture_models.py"
+
+
+rule plot_translation_laws:
+    """Translation loss vs model size per organization, seen and unseen, with the fitted laws."""
+    input:
+        laws="results/laws/translation_laws.json",
+    output:
+        pdf="results/figures/translation_laws.pdf",
+        png=report("results/figures/translation_laws.png", caption="../report/translation_laws.rst",
+                   category="Strategies"),
+    params:
+    log:
+        "logs/plot_translation_laws/plot_translation_laws.log",
+    conda:
+        "../../envs/codescale.yaml"
+    script:
+        "../scripts/plot_translation_laws.py"

@@ -7,21 +7,24 @@ import pandas as pd
 
 def compare_allocation(allocation: dict, summary: pd.DataFrame, run_ids: dict[str, str]) -> pd.DataFrame:
     """``run_ids`` maps mixture name (uniform, optimized) to run id. One row per mixture and
-    language, plus an ``average`` row per mixture."""
+    language, plus an ``average`` row per mixture. A law that predicts only the average loss (the
+    paper's form) leaves the per-language ``predicted`` empty."""
     rows = []
     for mixture, run in run_ids.items():
         measured = summary[(summary.run == run) & (summary.task == "valid_loss")
                            & (summary.metric == "loss")].set_index("lang_or_direction").value
-        pred = allocation["mixtures"][mixture]["predicted"]
-        props = allocation["mixtures"][mixture]["proportions"]
-        for lang in sorted(pred):
+        mix = allocation["mixtures"][mixture]
+        pred = mix.get("predicted", {})
+        props = mix["proportions"]
+        sub = []
+        for lang in sorted(props):
             if lang not in measured.index:
                 raise ValueError(f"run {run} has no validation loss for {lang}")
-            rows.append({"mixture": mixture, "run": run, "lang": lang, "proportion": props[lang],
-                         "predicted": pred[lang], "measured": float(measured[lang])})
-        sub = [r for r in rows if r["mixture"] == mixture]
+            sub.append({"mixture": mixture, "run": run, "lang": lang, "proportion": props[lang],
+                        "predicted": pred.get(lang, float("nan")), "measured": float(measured[lang])})
+        rows.extend(sub)
         rows.append({"mixture": mixture, "run": run, "lang": "average", "proportion": 1.0,
-                     "predicted": sum(r["predicted"] for r in sub) / len(sub),
+                     "predicted": mix["predicted_average"],
                      "measured": sum(r["measured"] for r in sub) / len(sub)})
     frame = pd.DataFrame(rows)
     frame["error"] = frame.measured - frame.predicted

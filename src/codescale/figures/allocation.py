@@ -17,10 +17,21 @@ def plot_allocation(allocation: dict, comparison: pd.DataFrame, pdf, png) -> Non
     for i, mix in enumerate(("uniform", "optimized")):
         props = allocation["mixtures"][mix]["proportions"]
         ax1.bar(x + (i - 0.5) * 0.4, [props[k] for k in langs], width=0.4, label=mix)
+    boot = allocation.get("bootstrap", {})
+    title = f"Token composition ({allocation['model']}, {allocation['tokens']:,.0f} code tokens)"
+    if boot.get("draws"):
+        props = allocation["mixtures"]["optimized"]["proportions"]
+        ci = boot["proportions_ci95"]
+        ax1.errorbar(x + 0.2, [props[k] for k in langs],
+                     yerr=[[props[k] - ci[k][0] for k in langs], [ci[k][1] - props[k] for k in langs]],
+                     fmt="none", ecolor="k", capsize=3, label=f"95% interval ({boot['draws']} draws)")
+        lo, hi = boot["gain_at_chosen_ci95"]
+        title += (f"\nlaw: {allocation['law'].get('form')}; predicted gain {allocation['predicted_gain']:.3f}"
+                  f" [{lo:.3f}, {hi:.3f}] nats")
     ax1.set_xticks(x, langs, rotation=30)
-    ax1.set_ylabel("share of training tokens")
-    ax1.set_title(f"Token composition ({allocation['model']}, {allocation['tokens']:,.0f} tokens)")
-    ax1.legend()
+    ax1.set_ylabel("share of code tokens")
+    ax1.set_title(title, fontsize=9)
+    ax1.legend(fontsize=7)
 
     keys = langs + ["average"]
     x2 = np.arange(len(keys))

@@ -173,3 +173,18 @@ def transfer_coefficients(table: pd.DataFrame, model: str | None = None, tokens:
     for r in part.itertuples(index=False):
         tau.setdefault(r.target, {})[r.auxiliary] = float(r.relative_gain)
     return tau
+
+
+def transfer_coefficients_from_json(matrix: dict) -> dict[str, dict[str, float]]:
+    """τ from ``synergy.json`` (:func:`synergy_matrix`): each (target, auxiliary)'s relative gain,
+    averaged over the (model, tokens) points measured; a cell with no value is left out (τ = 0)."""
+    sums: dict[tuple[str, str], list[float]] = {}
+    for point in matrix["points"]:
+        for target, row in point["relative_gain"].items():
+            for aux, value in row.items():
+                if value is not None:
+                    sums.setdefault((target, aux), []).append(value)
+    tau: dict[str, dict[str, float]] = {}
+    for (target, aux), values in sums.items():
+        tau.setdefault(target, {})[aux] = float(np.mean(values))
+    return tau

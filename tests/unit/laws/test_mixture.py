@@ -174,3 +174,13 @@ def test_errors_name_what_is_missing():
         mixture_observations(summary, {}, MANIFEST, LANGS)
     with pytest.raises(ValueError, match="no validation losses"):
         mixture_observations(summary[summary.family == "nope"], specs, MANIFEST, LANGS)
+
+
+def test_without_mixture_runs_nothing_is_held_out_and_the_report_says_so():
+    summary, specs = _dataset(_transfer_truth)
+    keep = summary.family != "mixtures"
+    obs = mixture_observations(summary[keep], specs, MANIFEST, LANGS)
+    report, comparison = mixture_laws_report(obs, LANGS, LAWS, {}, FitOptions(bootstrap=0))
+    assert comparison.empty
+    assert report["chosen"] == "transfer" and "no held-out" in report["chosen_reason"]
+    assert "regmix" in report["skipped"]

@@ -126,3 +126,11 @@ def test_matrix_is_json_and_tau_is_the_relative_gain():
     with pytest.raises(ValueError, match="choose one"):
         transfer_coefficients(two)
     assert transfer_coefficients(two, tokens=80000) == tau
+
+
+def test_tau_from_json_averages_points_and_skips_missing():
+    from codescale.laws.synergy import transfer_coefficients_from_json
+
+    matrix = {"points": [{"relative_gain": {"a": {"b": 0.1, "c": None}}},
+                         {"relative_gain": {"a": {"b": 0.3}, "b": {"a": -0.2}}}]}
+    assert transfer_coefficients_from_json(matrix) == {"a": {"b": pytest.approx(0.2)}, "b": {"a": -0.2}}
