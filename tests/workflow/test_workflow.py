@@ -82,7 +82,7 @@ def test_smoke_run_produces_every_artifact(smoke_run):
     workdir, _ = smoke_run
     res = workdir / "results"
     summary = pd.read_parquet(res / "eval/summary.parquet")
-    assert set(summary.family) == {"scaling", "mixtures", "strategy", "allocation"}
+    assert set(summary.family) == {"scaling", "synergy", "mixtures", "strategy", "allocation"}
     # the run used --cache: two organizations of one corpus must not share a cache key
     bins = {o: (res / f"tokens/parallel_{o}/train.bin").read_bytes() for o in ("shuffled", "pairing")}
     assert bins["shuffled"] != bins["pairing"]
@@ -109,6 +109,27 @@ def test_smoke_run_produces_every_artifact(smoke_run):
     laws = json.loads((res / "laws/language_laws.json").read_text())
     assert set(laws) == {"python", "javascript"}
     assert all(len(fit["points"]) == 6 for fit in laws.values())
+    # The paper's science: synergy with seed intervals, mixture models held out, translation laws.
+    synergy = pd.read_csv(res / "laws/synergy.csv")
+    assert set(zip(synergy.target, synergy.auxiliary, strict=True)) == {("python", "javascript"),
+                                                                        ("javascript", "python")}
+    assert (synergy.n_seeds == 2).all() and synergy.gain_ci_low.notna().all()
+    self_spec = json.loads((res / "runs/synergy-python_python-s1-t1024-s1/spec.json").read_text())
+    assert self_spec["blend"]["epochs"] == 2 and self_spec["seed"] == 2  # train.seed 1 + seed 1
+    mixture = json.loads((res / "laws/mixture_laws.json").read_text())
+    assert mixture["chosen"] in ("paper", "transfer", "independent") and mixture["chosen_reason"]
+    assert {"paper", "transfer", "independent", "uniform"} <= set(mixture["models"])
+    models = pd.read_csv(res / "laws/mixture_models.csv")
+    assert set(models[models.scope == "run"].heldout) == {"mix01"}
+    translation = pd.read_csv(res / "laws/translation_laws.csv")
+    assert set(translation.organization) == {"shuffled", "pairing"}
+    assert translation.skipped.notna().all()  # one point per organization: every fit says why not
+    alloc_json = json.loads((res / "allocation/b2k/allocation.json").read_text())
+    assert alloc_json["law"]["form"] == mixture["chosen"]
+    assert alloc_json["bootstrap"]["draws"] >= 1 or alloc_json["law"]["form"] == "independent"
+    assert set(alloc_json["unique_tokens"]) == {"python", "javascript"}
+    for name in ("synergy_matrix", "mixture_models", "translation_laws"):
+        assert (res / f"figures/{name}.png").stat().st_size > 1000
     comparison = pd.read_csv(res / "allocation/b2k/comparison.csv")
     assert set(comparison.mixture) == {"uniform", "optimized"}
     for name in ("loss_vs_tokens", "loss_vs_params", "allocation_b2k", "curation_removals"):
@@ -239,7 +260,11 @@ CODE_EDITS = {
     "experiments/grid.py": {"plan_run"},
     "train/loop.py": {"train_model"},  # evaluate_run too, downstream of it
     "evaluate/tasks.py": {"evaluate_run"},
-    "laws/fit.py": {"fit_language_laws"},  # export, optimize and plot downstream of it
+    # every law and figure that reads the per-language law, and what follows them
+    "laws/fit.py": {"fit_language_laws", "export_law_table", "fit_mixture_laws", "optimize_allocation",
+                    "fit_translation_laws", "plot_language_laws", "plot_translation_laws"},
+    "laws/mixture.py": {"fit_mixture_laws", "optimize_allocation"},
+    "laws/synergy.py": {"fit_synergy", "fit_mixture_laws"},
     "allocate/optimize.py": {"optimize_allocation"},
     "figures/curation.py": {"plot_curation"},
 }

@@ -40,17 +40,20 @@ def plot_mixture_models(report: dict, comparison: pd.DataFrame, pdf, png) -> Non
     if matrix:
         m = np.array([[1.0 if a == b else matrix[a][b] for b in langs] for a in langs])
         im = ax2.imshow(m, vmin=0, vmax=1, cmap="viridis")
-        for i in range(len(langs)):
-            for j in range(len(langs)):
+        ci = transfer.get("ci95", {})
+        for i, a in enumerate(langs):
+            for j, b in enumerate(langs):
                 if i != j:
-                    ax2.text(j, i, f"{m[i, j]:.2f}", ha="center", va="center", fontsize=7,
+                    lo, hi = ci.get(f"T_{a}_{b}", [None, None])
+                    text = f"{m[i, j]:.2f}" + (f"\n[{lo:.2f}, {hi:.2f}]" if lo is not None else "")
+                    ax2.text(j, i, text, ha="center", va="center", fontsize=6,
                              color="w" if m[i, j] < 0.6 else "k")
         ax2.set_xticks(range(len(langs)), langs, rotation=45, ha="right")
         ax2.set_yticks(range(len(langs)), langs)
         ax2.set_xlabel("source language j")
         ax2.set_ylabel("target language i")
         fig.colorbar(im, ax=ax2, fraction=0.046, label="T_ij: worth of a j token to i")
-        ax2.set_title("Transfer matrix (per-target form)", fontsize=9)
+        ax2.set_title("Transfer matrix (per-target form), 95% bootstrap intervals", fontsize=9)
     else:
         ax2.text(0.5, 0.5, "transfer form not fitted", ha="center", va="center")
         ax2.set_axis_off()

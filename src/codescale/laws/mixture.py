@@ -436,11 +436,12 @@ def mixture_laws_report(obs, languages, laws, tau, opts: FitOptions = DEFAULT_OP
            "skipped": skipped, "models": {}}
     overall = comparison[comparison.scope == "overall"].set_index("model")
     for name, model in models.items():
-        entry = {"heldout": {k: (None if pd.isna(v) else float(v)) for k, v in
-                             overall.loc[name, ["mae_average", "mae_language", "spearman_average"]]
-                             .items()} if name in overall.index else {}}
-        if model.fitted is not None:
-            entry.update(model.fitted.to_dict())
+        row = overall.loc[name] if name in overall.index else pd.Series(dtype=float)
+        entry = model.fitted.to_dict() if model.fitted is not None else {}
+        # the held-out mixture errors (the fitter's own held-out sets are not used here)
+        entry["heldout"] = {k: (None if pd.isna(row.get(k, np.nan)) else float(row[k]))
+                            for k in ("mae_average", "mae_language", "spearman_average")}
+        entry["heldout"]["mixture_runs"] = int(row.get("runs", 0) or 0)
         if name == "transfer":
             m = model.fitted.form.matrix(model.fitted.theta)
             entry["matrix"] = {a: {b: float(m[i, j]) for j, b in enumerate(languages) if i != j}
