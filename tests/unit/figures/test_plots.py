@@ -6,6 +6,7 @@ from codescale.allocate.optimize import allocation_report
 from codescale.figures.allocation import plot_allocation
 from codescale.figures.laws import plot_loss_vs_params, plot_loss_vs_tokens
 from codescale.laws.fit import Law
+from codescale.laws.mixture import MixturePredictor
 
 
 def test_figures_are_written(tmp_path):
@@ -22,8 +23,12 @@ def test_figures_are_written(tmp_path):
     laws = {lang: {"params": law.to_dict()} for lang in ("go", "rust")}
     plot_loss_vs_tokens(summary, laws, tmp_path / "t.pdf", tmp_path / "t.png")
     plot_loss_vs_params(summary, laws, tmp_path / "p.pdf", tmp_path / "p.png")
-    rep = allocation_report({"go": law, "rust": law}, 2e5, 1e5, min_share=0.1, max_share=0.9,
-                            model="m2")
+    laws_json = {lang: {"params": law.to_dict(), "draws": {p: [v * 1.01, v * 0.99] for p, v in
+                                                          law.to_dict().items()}} for lang in ("go", "rust")}
+    model = MixturePredictor("independent", ["go", "rust"], laws={"go": law, "rust": law})
+    rep = allocation_report(model, 2e5, 1e5, [np.inf, np.inf], min_share=0.1, max_share=0.9,
+                            model_name="m2", bootstrap=4, laws_json=laws_json)
+    assert rep["bootstrap"]["draws"] == 4
     measured = pd.DataFrame([{"run": r, "task": "valid_loss", "metric": "loss",
                               "lang_or_direction": lang, "value": 2.0 + np.random.rand()}
                              for r in ("u", "o") for lang in ("go", "rust")])
