@@ -66,7 +66,7 @@ def plot_translation_laws(points: pd.DataFrame, fits: dict, pdf, png) -> None:
         ax.set_xlabel("non-embedding parameters N")
         ax.set_title(f"{kind} directions" + (" (Python↔X)" if kind == "seen" else " (zero-shot, non-Python)"))
         ax.grid(alpha=0.3)
-        ax.legend(handles=handles, fontsize=6.5, loc="upper right")
+        ax.legend(handles=handles, fontsize=6.5, loc="best")
     axes[0].set_ylabel("mean translation loss −E[log P(y|x)] (nats/token)")
     fig.suptitle("Translation laws L(N, D) = A·N^-α + B·D^-β + E per data organization")
     fig.tight_layout()
