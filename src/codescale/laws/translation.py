@@ -46,7 +46,6 @@ pairing, unseen        0.0350  4.518  0.781  0.869   0.0524
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -140,57 +139,6 @@ def _why_not(n: np.ndarray, d: np.ndarray, need: int, dropped: int) -> str | Non
     return None
 
 
-_BLAS_THREADS = (("openblas_get_num_threads", "openblas_set_num_threads"),
-                 ("openblas_get_num_threads64_", "openblas_set_num_threads64_"),
-                 ("scipy_openblas_get_num_threads64_", "scipy_openblas_set_num_threads64_"),
-                 ("scipy_openblas_get_num_threads", "scipy_openblas_set_num_threads"),
-                 ("MKL_Get_Max_Threads", "MKL_Set_Num_Threads"))
-
-
-def _blas_controls() -> list:
-    """(get, set) thread-count functions of every BLAS loaded in this process (Linux; none found
-    elsewhere, which only costs speed)."""
-    import ctypes
-
-    try:
-        with open("/proc/self/maps") as fh:
-            paths = {line.split()[-1] for line in fh if line.rstrip().endswith(".so") or ".so." in line}
-    except OSError:
-        return []
-    controls = []
-    for path in sorted(p for p in paths if "openblas" in p.lower() or "mkl_rt" in p.lower()):
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
-        for get, set_ in _BLAS_THREADS:
-            if hasattr(lib, get) and hasattr(lib, set_):
-                controls.append((getattr(lib, get), getattr(lib, set_)))
-                break
-    return controls
-
-
-@contextlib.contextmanager
-def _one_blas_thread():
-    """Run with single-threaded BLAS, restored afterwards. The fits multiply tiny matrices, so
-    BLAS threads only spin: serially they burned a second core for nothing, and two worker
-    processes each spinning two threads on two cores ran 25x slower than with one thread each."""
-    controls = _blas_controls()
-    before = [get() for get, _ in controls]
-    for _, set_ in controls:
-        set_(1)
-    try:
-        yield
-    finally:
-        for (_, set_), n in zip(controls, before, strict=True):
-            set_(n)
-
-
-def _worker_init():
-    for _, set_ in _blas_controls():
-        set_(1)
-
-
 def _fit_job(job):
     """One fit (run in a worker process): ``job`` = (key, n, d, loss, opts)."""
     key, n, d, loss, opts = job
@@ -199,14 +147,13 @@ def _fit_job(job):
 
 def _run(jobs: list, workers: int) -> dict:
     if workers <= 1 or len(jobs) <= 1:
-        with _one_blas_thread():
-            return dict(map(_fit_job, jobs))
+        return dict(map(_fit_job, jobs))
     workers = min(workers, len(jobs))
     # A few chunks per worker: fits take 0.1 s to a few seconds; pickling a fit is cheap. Fork
     # (not spawn): a spawned worker would re-run the Snakemake script that is __main__.
     chunk = max(1, len(jobs) // (4 * workers))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
-                             initializer=_worker_init) as pool:
+    # Each fit runs with one BLAS thread (codescale.laws.fitter.fit_law).
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
         return dict(pool.map(_fit_job, jobs, chunksize=chunk))
 
 
