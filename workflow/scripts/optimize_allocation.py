@@ -23,6 +23,7 @@ report = allocation_report(
     max_loss_increase=s.params.max_loss_increase, seed=s.params.seed, bootstrap=s.params.bootstrap,
     laws_json=laws_json,
     law_info={"form": chosen, "reason": mixture["chosen_reason"],
-              "heldout": mixture["models"][chosen].get("heldout", {})})
+              "heldout": mixture["models"][chosen].get("heldout", {}),
+              "versus_trivial": mixture.get("chosen_vs_trivial", {})})
 report["text_tokens"] = text
 write_json(s.output[0], report)

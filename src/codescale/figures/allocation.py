@@ -28,6 +28,10 @@ def plot_allocation(allocation: dict, comparison: pd.DataFrame, pdf, png) -> Non
         lo, hi = boot["gain_at_chosen_ci95"]
         title += (f"\nlaw: {allocation['law'].get('form')}; predicted gain {allocation['predicted_gain']:.3f}"
                   f" [{lo:.3f}, {hi:.3f}] nats")
+    trivial = allocation.get("law", {}).get("versus_trivial", {}).get("mae_average")
+    if trivial and not trivial["chosen_beats_trivial"]:
+        title += (f"\nwarning: on held-out mixtures the law (MAE {trivial['chosen']:.3f}) does not beat "
+                  f"the mixture-blind predictor ({trivial['trivial']:.3f})")
     ax1.set_xticks(x, langs, rotation=30)
     ax1.set_ylabel("share of code tokens")
     ax1.set_title(title, fontsize=9)

@@ -423,6 +423,20 @@ def choose_model(comparison: pd.DataFrame, requested: str = "auto") -> tuple[str
     return best, f"lowest held-out MAE of the average loss among {list(ALLOCATABLE)} ({err:.4f})"
 
 
+def versus_trivial(comparison: pd.DataFrame, chosen: str) -> dict:
+    """Does the chosen law predict held-out mixtures better than the mixture-blind trivial
+    predictor (``uniform``)? If not, its optimum is no better founded than a guess: say so."""
+    overall = comparison[comparison.scope == "overall"].set_index("model")
+    out = {}
+    for metric in ("mae_average", "mae_language"):
+        law = overall.loc[chosen].get(metric, np.nan) if chosen in overall.index else np.nan
+        trivial = overall.loc["uniform"].get(metric, np.nan) if "uniform" in overall.index else np.nan
+        if pd.notna(law) and pd.notna(trivial):
+            out[metric] = {"chosen": float(law), "trivial": float(trivial),
+                           "chosen_beats_trivial": bool(law < trivial)}
+    return out
+
+
 def mixture_laws_report(obs, languages, laws, tau, opts: FitOptions = DEFAULT_OPTIONS,
                         requested: str = "auto") -> tuple[dict, pd.DataFrame]:
     """The fitted models on every run, the held-out comparison and the chosen model."""
@@ -433,6 +447,7 @@ def mixture_laws_report(obs, languages, laws, tau, opts: FitOptions = DEFAULT_OP
         raise ValueError(f"allocation.law names {chosen!r}, which could not be fitted: {skipped.get(chosen)}")
     out = {"languages": list(languages), "observations": int(len(obs)),
            "runs": int(obs.run.nunique()), "chosen": chosen, "chosen_reason": reason,
+           "chosen_vs_trivial": versus_trivial(comparison, chosen),
            "skipped": skipped, "models": {}}
     overall = comparison[comparison.scope == "overall"].set_index("model")
     for name, model in models.items():

@@ -163,6 +163,7 @@ def test_report_round_trips_to_a_predictor():
     truth = np.array([_transfer_truth(2e5, p, p * 8e4, t) for t in range(3)])
     assert model.per_language(2e5, 8e4, p, np.full(3, np.inf)) == pytest.approx(truth, rel=0.01)
     assert len(model.draws()) == 5
+    assert report["chosen_vs_trivial"]["mae_average"]["chosen_beats_trivial"]
     assert set(report["models"]) >= {"paper", "transfer", "independent", "regmix", "uniform"}
     with pytest.raises(ValueError, match="cannot allocate"):
         load_predictor(report, "regmix", LAWS)
