@@ -260,11 +260,10 @@ CODE_EDITS = {
     "experiments/grid.py": {"plan_run"},
     "train/loop.py": {"train_model"},  # evaluate_run too, downstream of it
     "evaluate/tasks.py": {"evaluate_run"},
-    # every law and figure that reads the per-language law, and what follows them
-    "laws/fit.py": {"fit_language_laws", "export_law_table", "fit_mixture_laws", "optimize_allocation",
-                    "fit_translation_laws", "plot_language_laws", "plot_translation_laws"},
-    "laws/mixture.py": {"fit_mixture_laws", "optimize_allocation"},
-    "laws/synergy.py": {"fit_synergy", "fit_mixture_laws"},
+    # export, mixture laws, allocation and plots downstream of these two
+    "laws/fit.py": {"fit_language_laws", "fit_translation_laws"},
+    "laws/mixture.py": {"fit_mixture_laws"},  # optimize_allocation downstream of it
+    "laws/synergy.py": {"fit_synergy"},  # fit_mixture_laws downstream of it
     "allocate/optimize.py": {"optimize_allocation"},
     "figures/curation.py": {"plot_curation"},
 }
