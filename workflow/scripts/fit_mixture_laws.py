@@ -4,10 +4,10 @@ import sys
 sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
 
 from codescale.artifacts import read_json, write_json  # noqa: E402
-from codescale.evaluate.summary import build_summary  # noqa: E402
+from codescale.evaluate.summary import build_summary, read_specs  # noqa: E402
 from codescale.laws.fit import Law  # noqa: E402
 from codescale.laws.fitter import FitOptions  # noqa: E402
-from codescale.laws.mixture import mixture_laws_report, mixture_observations, read_specs  # noqa: E402
+from codescale.laws.mixture import mixture_laws_report, mixture_observations  # noqa: E402
 from codescale.laws.synergy import transfer_coefficients_from_json  # noqa: E402
 
 s = snakemake  # noqa: F821

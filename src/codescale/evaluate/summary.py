@@ -32,14 +32,20 @@ def summary_rows(spec: dict, task: str, result: dict) -> list[dict]:
     return rows
 
 
-def build_summary(spec_files: list[str | Path], eval_files: list[str | Path],
-                  task_dirs: list[str | Path] = ()) -> pd.DataFrame:
-    """Join each ``eval/{run}/{task}.json`` and ``eval/{run}/tasks/*.json`` with ``runs/{run}/spec.json``."""
-    eval_files = list(eval_files) + [f for d in task_dirs for f in sorted(Path(d).glob("*.json"))]
+def read_specs(spec_files) -> dict[str, dict]:
+    """``runs/{run}/spec.json`` files by run id."""
     specs = {}
     for f in spec_files:
         spec = json.loads(Path(f).read_text())
         specs[spec["run"]] = spec
+    return specs
+
+
+def build_summary(spec_files: list[str | Path], eval_files: list[str | Path],
+                  task_dirs: list[str | Path] = ()) -> pd.DataFrame:
+    """Join each ``eval/{run}/{task}.json`` and ``eval/{run}/tasks/*.json`` with ``runs/{run}/spec.json``."""
+    eval_files = list(eval_files) + [f for d in task_dirs for f in sorted(Path(d).glob("*.json"))]
+    specs = read_specs(spec_files)
     rows = []
     for f in eval_files:
         result = json.loads(Path(f).read_text())

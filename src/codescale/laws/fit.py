@@ -34,10 +34,6 @@ class Law:
         n, d = np.asarray(n, dtype=float), np.asarray(d, dtype=float)
         return self.A * n ** -self.alpha + self.B * d ** -self.beta + self.E
 
-    def dd(self, n, d):
-        """``dL/dD``."""
-        return -self.beta * self.B * np.asarray(d, dtype=float) ** (-self.beta - 1)
-
     def to_dict(self) -> dict:
         return asdict(self)
 

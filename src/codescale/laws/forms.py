@@ -40,7 +40,6 @@ class LawForm:
     name: str = ""
     formula: str = ""
     params: tuple[Param, ...] = ()
-    inputs: tuple[str, ...] = ()
 
     def evaluate(self, theta: np.ndarray, x: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """``(pred, jac)``: the predicted loss (n,) and its Jacobian (n, k) in ``theta``."""
@@ -84,7 +83,7 @@ class LawForm:
         return [p.label for p in self.params]
 
 
-def _exp(z):
+def saturating_exp(z):
     """``exp`` that saturates instead of overflowing while the optimiser explores."""
     return np.exp(np.minimum(z, 700.0))
 
@@ -96,7 +95,6 @@ class PowerLaw(LawForm):
 
     name = "power_law"
     formula = "L(N, D) = A*N^-alpha + B*D^-beta + E"
-    inputs = ("N", "D")
 
     def __init__(self, max_exponent: float = 5.0,
                  grid_log_a=(0.0, 5.0, 10.0, 15.0, 20.0), grid_log_b=(0.0, 5.0, 10.0, 15.0, 20.0),
@@ -114,16 +112,16 @@ class PowerLaw(LawForm):
     def evaluate(self, theta, x):
         a, alpha, b, beta, e = theta
         log_n, log_d = np.log(x["N"]), np.log(x["D"])
-        t_n = _exp(a - alpha * log_n)
-        t_d = _exp(b - beta * log_d)
-        t_e = np.full_like(t_n, _exp(e))
+        t_n = saturating_exp(a - alpha * log_n)
+        t_d = saturating_exp(b - beta * log_d)
+        t_e = np.full_like(t_n, saturating_exp(e))
         jac = np.stack([t_n, -t_n * log_n, t_d, -t_d * log_d, t_e], axis=1)
         return t_n + t_d + t_e, jac
 
     def predict_many(self, thetas, x):
         a, alpha, b, beta, e = (np.asarray(thetas, dtype=float)[:, i:i + 1] for i in range(5))
         log_n, log_d = np.log(x["N"])[None, :], np.log(x["D"])[None, :]
-        return _exp(a - alpha * log_n) + _exp(b - beta * log_d) + _exp(e)
+        return saturating_exp(a - alpha * log_n) + saturating_exp(b - beta * log_d) + saturating_exp(e)
 
     def negligible(self, theta, x, y):
         # A term under 0.1% of the smallest loss at the grid's smallest N (or D) is not measured.

@@ -48,9 +48,8 @@ average loss, and the rank correlation of the average loss across held-out mixtu
 
 from __future__ import annotations
 
-import json
+import dataclasses
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -58,7 +57,7 @@ from scipy.stats import spearmanr
 
 from codescale.laws.fit import Law
 from codescale.laws.fitter import DEFAULT_OPTIONS, FitOptions, FittedLaw, fit_law
-from codescale.laws.forms import LawForm, Param, _exp
+from codescale.laws.forms import LawForm, Param, saturating_exp
 from codescale.laws.repetition import R_STAR, effective_tokens
 
 MIXTURE_FAMILIES = ("scaling", "synergy", "mixtures")
@@ -155,7 +154,6 @@ class TransferLaw(LawForm):
 
     name = "transfer"
     formula = "L_i = A_i*N^-alpha_i + B_i*(own_i + sum_j T_ij*own_j)^-beta_i + E_i"
-    inputs = ("N", "t", "own")
 
     def __init__(self, languages: list[str], laws: dict[str, Law]):
         self.languages = list(languages)
@@ -226,8 +224,8 @@ class PaperLaw(LawForm):
         factor = 1.0 + gamma * x["S"]
         floored = factor <= 0.01
         dx = x["Deff"] * np.maximum(factor, 0.01)
-        t_n = _exp(log_a - x["aN"] * np.log(x["N"]))
-        t_d = _exp(log_b - x["aD"] * np.log(dx))
+        t_n = saturating_exp(log_a - x["aN"] * np.log(x["N"]))
+        t_d = saturating_exp(log_b - x["aD"] * np.log(dx))
         d_gamma = np.where(floored, 0.0, -x["aD"] * t_d / np.maximum(factor, 0.01) * x["S"])
         return t_n + t_d + x["Linf"], np.stack([t_n, t_d, d_gamma], axis=1)
 
@@ -362,8 +360,7 @@ def compare_mixture_models(obs: pd.DataFrame, languages, laws, tau,
         return pd.DataFrame(columns=["scope", "model", "heldout", "skipped", "mae_average",
                                      "mae_language", "spearman_average"])
     # Bootstrap draws are not needed to score held-out points: refit without them.
-    quick = FitOptions(huber_delta=opts.huber_delta, refine_top=opts.refine_top, bootstrap=0,
-                       seed=opts.seed, maxiter=opts.maxiter)
+    quick = dataclasses.replace(opts, bootstrap=0)
     rows = []
     for (mixture, n, d), held in mixes.groupby(["mixture", "N", "D"]):
         rest = obs[~((obs.family == "mixtures") & (obs.mixture == mixture) & (obs.N == n) & (obs.D == d))]
@@ -489,11 +486,3 @@ def load_predictor(report: dict, name: str, laws: dict[str, Law]) -> MixturePred
 
 def _theta_of(form: LawForm, values: dict) -> np.ndarray:
     return np.array([np.log(values[p.label]) if p.log else values[p.label] for p in form.params])
-
-
-def read_specs(spec_files) -> dict[str, dict]:
-    specs = {}
-    for f in spec_files:
-        spec = json.loads(Path(f).read_text())
-        specs[spec["run"]] = spec
-    return specs
