@@ -132,6 +132,10 @@ def test_smoke_run_produces_every_artifact(smoke_run):
         assert (res / f"figures/{name}.png").stat().st_size > 1000
     comparison = pd.read_csv(res / "allocation/b2k/comparison.csv")
     assert set(comparison.mixture) == {"uniform", "optimized"}
+    assert (comparison.seeds == 2).all() and comparison.ci95_low.notna().all()
+    difference = pd.read_csv(res / "allocation/b2k/difference.csv").set_index("lang")
+    assert difference.loc["average", "verdict"] in ("won", "lost", "tied")
+    assert difference.loc["average", "ci95_low"] <= difference.loc["average", "ci95_high"]
     for name in ("loss_vs_tokens", "loss_vs_params", "allocation_b2k", "curation_removals"):
         assert (res / f"figures/{name}.png").stat().st_size > 1000
         assert (res / f"figures/{name}.pdf").stat().st_size > 1000
@@ -140,7 +144,7 @@ def test_smoke_run_produces_every_artifact(smoke_run):
         assert (res / f"tokens/python/{split}.idx").is_file()
     metrics = (res / "runs/scaling-python-s2-t2048/metrics.jsonl").read_text().splitlines()
     assert json.loads(metrics[-1])["tokens"] == 2048
-    spec = json.loads((res / "runs/allocation-optimized-s1-t2048/spec.json").read_text())
+    spec = json.loads((res / "runs/allocation-optimized-s1-t2048-s1/spec.json").read_text())
     alloc = json.loads((res / "allocation/b2k/allocation.json").read_text())
     props = alloc["mixtures"]["optimized"]["proportions"]
     assert spec["blend"]["weights"] == [round(props[k], 6) for k in sorted(props)]

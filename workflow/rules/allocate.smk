@@ -26,15 +26,21 @@ rule optimize_allocation:
 
 
 rule compare_allocation:
-    """Predicted vs measured loss of the uniform and optimized runs, per language and on average."""
+    """Predicted vs measured loss of the uniform and optimized runs over their seeds, per language
+    and on average, and optimized - uniform with a 95% interval and a verdict (won, lost, tied)."""
     input:
         allocation="results/allocation/{budget}/allocation.json",
         specs=get_budget_spec_files,
         evals=get_budget_eval_files,
     output:
-        report(
+        comparison=report(
             "results/allocation/{budget}/comparison.csv",
             caption="../report/allocation_table.rst",
+            category="Allocation",
+        ),
+        difference=report(
+            "results/allocation/{budget}/difference.csv",
+            caption="../report/allocation_difference.rst",
             category="Allocation",
         ),
     params:

@@ -30,6 +30,7 @@ rule plot_allocation:
     input:
         allocation="results/allocation/{budget}/allocation.json",
         comparison="results/allocation/{budget}/comparison.csv",
+        difference="results/allocation/{budget}/difference.csv",
     output:
         pdf="results/figures/allocation_{budget}.pdf",
         png=report(

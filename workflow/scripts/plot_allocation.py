@@ -10,4 +10,4 @@ from codescale.figures.allocation import plot_allocation  # noqa: E402
 
 s = snakemake  # noqa: F821
 plot_allocation(read_json(s.input.allocation), pd.read_csv(s.input.comparison), s.output.pdf,
-                s.output.png)
+                s.output.png, difference=pd.read_csv(s.input.difference))

@@ -8,9 +8,12 @@ import pandas as pd
 from codescale.figures.style import plt, save
 
 
-def plot_allocation(allocation: dict, comparison: pd.DataFrame, pdf, png) -> None:
+def plot_allocation(allocation: dict, comparison: pd.DataFrame, pdf, png,
+                    difference: pd.DataFrame | None = None) -> None:
     """Left: token proportions, uniform vs optimized. Right: predicted and measured loss per
-    language and on average."""
+    language and on average (mean over seeds with its 95% interval); the right title states the
+    measured optimized − uniform difference and the verdict (``difference``, from
+    :func:`codescale.allocate.compare.allocation_difference`)."""
     langs = sorted(allocation["mixtures"]["uniform"]["proportions"])
     x = np.arange(len(langs))
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4))
@@ -42,13 +45,24 @@ def plot_allocation(allocation: dict, comparison: pd.DataFrame, pdf, png) -> Non
     for i, mix in enumerate(("uniform", "optimized")):
         sub = comparison[comparison.mixture == mix].set_index("lang")
         offset = (i - 0.5) * 0.4
-        ax2.bar(x2 + offset, [sub.measured[k] for k in keys], width=0.4, alpha=0.8,
-                label=f"{mix}: measured")
+        mean = np.array([sub.measured[k] for k in keys])
+        seeds = int(sub.seeds.max()) if "seeds" in sub else 1
+        ax2.bar(x2 + offset, mean, width=0.4, alpha=0.8, label=f"{mix}: measured ({seeds} seeds)")
+        if "ci95_low" in sub and sub.ci95_low.notna().any():
+            low = np.array([sub.ci95_low[k] for k in keys])
+            high = np.array([sub.ci95_high[k] for k in keys])
+            ax2.errorbar(x2 + offset, mean, yerr=[mean - low, high - mean], fmt="none", ecolor="0.2",
+                         capsize=3, label="95% interval of the mean" if i == 0 else None)
         ax2.scatter(x2 + offset, [sub.predicted[k] for k in keys], color="k", marker="_", s=200,
                     zorder=3, label="predicted" if i == 0 else None)
     ax2.set_xticks(x2, keys, rotation=30)
     ax2.set_ylabel("validation loss (nats/token)")
-    ax2.set_title("Uniform vs optimized: predicted and measured")
+    title2 = "Uniform vs optimized: predicted and measured"
+    if difference is not None and "average" in set(difference.lang):
+        from codescale.allocate.compare import verdict_sentence
+
+        title2 += "\n" + verdict_sentence(difference)
+    ax2.set_title(title2, fontsize=9)
     lo = comparison[["measured", "predicted"]].min().min()
     ax2.set_ylim(bottom=max(0.0, lo * 0.8))
     ax2.legend(fontsize=7)

@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 
-from codescale.allocate.compare import compare_allocation
+from codescale.allocate.compare import allocation_difference, compare_allocation, measured_losses
 from codescale.allocate.optimize import allocation_report
 from codescale.figures.allocation import plot_allocation
 from codescale.figures.laws import plot_loss_vs_params, plot_loss_vs_tokens
@@ -32,8 +32,10 @@ def test_figures_are_written(tmp_path):
     measured = pd.DataFrame([{"run": r, "task": "valid_loss", "metric": "loss",
                               "lang_or_direction": lang, "value": 2.0 + np.random.rand()}
                              for r in ("u", "o") for lang in ("go", "rust")])
-    comp = compare_allocation(rep, measured, {"uniform": "u", "optimized": "o"})
-    plot_allocation(rep, comp, tmp_path / "a.pdf", tmp_path / "a.png")
+    runs = {"uniform": ["u"], "optimized": ["o"]}
+    comp = compare_allocation(rep, measured, runs)
+    plot_allocation(rep, comp, tmp_path / "a.pdf", tmp_path / "a.png",
+                    difference=allocation_difference(measured_losses(rep, measured, runs)))
     for name in ("t", "p", "a"):
         assert (tmp_path / f"{name}.png").read_bytes()[:4] == b"\x89PNG"
         assert (tmp_path / f"{name}.pdf").read_bytes()[:4] == b"%PDF"
