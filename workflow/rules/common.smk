@@ -11,7 +11,7 @@ from snakemake.utils import validate
 from codescale.artifacts import DIGEST_SUFFIX
 from codescale.configuration import check_config, code_languages, executed_languages
 from codescale.corpus.documents import shard_names
-from codescale.experiments.grid import allocation_runs, expand_runs, run_id, run_spec
+from codescale.experiments.grid import allocation_budget_runs, allocation_runs, expand_runs, run_spec
 from codescale.provenance import script_code_hash
 from codescale.sources.fetch import local_fingerprint
 from codescale.train.launch import cluster_settings, run_resources
@@ -25,6 +25,7 @@ SOURCES = {n: s for n, s in config["sources"].items() if set(s["langs"]) & set(L
 SHARDS = shard_names(config["corpus"]["shards"])
 RUNS = {r.run: r for r in expand_runs(config)}
 ALLOCATION_RUNS = {r.run: r for r in allocation_runs(config)}
+ALLOCATION_BY_BUDGET = allocation_budget_runs(config)  # budget -> mixture -> runs (one per seed)
 BUDGETS = config["allocation"]["budgets"]
 SYNTH = config.get("synth")
 ORGANIZATIONS = SYNTH["organizations"] if SYNTH else []
@@ -223,9 +224,8 @@ def get_run_allocation_input(wildcards):
 
 
 def get_allocation_budget(wildcards):
-    run = ALLOCATION_RUNS[wildcards.run]
-    for name, b in BUDGETS.items():
-        if run_id("allocation", run.mixture, b["model"], int(b["tokens"])) == run.run:
+    for name, by_mixture in ALLOCATION_BY_BUDGET.items():
+        if any(r.run == wildcards.run for runs in by_mixture.values() for r in runs):
             return name
     raise ValueError(f"no allocation budget for run {wildcards.run}")
 
@@ -273,16 +273,20 @@ def get_synergy_input(wildcards=None):
 
 
 def get_budget_runs(wildcards):
-    b = BUDGETS[wildcards.budget]
-    return {m: run_id("allocation", m, b["model"], int(b["tokens"])) for m in ("uniform", "optimized")}
+    """mixture (uniform, optimized) -> the budget's run ids, one per allocation seed."""
+    return {m: [r.run for r in runs] for m, runs in ALLOCATION_BY_BUDGET[wildcards.budget].items()}
+
+
+def _budget_run_ids(wildcards):
+    return [r for runs in get_budget_runs(wildcards).values() for r in runs]
 
 
 def get_budget_eval_files(wildcards):
-    return get_eval_files(get_budget_runs(wildcards).values())
+    return get_eval_files(_budget_run_ids(wildcards))
 
 
 def get_budget_spec_files(wildcards):
-    return get_spec_files(get_budget_runs(wildcards).values())
+    return get_spec_files(_budget_run_ids(wildcards))
 
 
 def get_all_runs():

@@ -160,18 +160,27 @@ def text_share(budget: dict) -> float:
 
 
 def allocation_runs(config: dict) -> list[Run]:
-    """Uniform and optimized runs per allocation budget; optimized weights come from the
+    """Uniform and optimized runs per allocation budget, one per ``allocation.seeds`` replicate
+    (one run each, without a seed suffix, when there are none); optimized weights come from the
     allocate stage, so they are empty here."""
-    runs = []
+    return [run for by_mixture in allocation_budget_runs(config).values()
+            for runs in by_mixture.values() for run in runs]
+
+
+def allocation_budget_runs(config: dict) -> dict[str, dict[str, list[Run]]]:
+    """budget -> mixture (uniform, optimized) -> its runs, one per replicate seed."""
     languages = code_languages(config["languages"])
-    for _budget, b in config["allocation"]["budgets"].items():
+    seeds = family_seeds(config["allocation"])
+    out: dict[str, dict[str, list[Run]]] = {}
+    for budget, b in config["allocation"]["budgets"].items():
         text = text_share(b)
         uniform = tuple((lang, (1.0 - text) / len(languages)) for lang in languages)
         uniform += (("text", text),) if text else ()
-        for mixture, weights in (("uniform", uniform), ("optimized", ())):
-            rid = run_id("allocation", mixture, b["model"], int(b["tokens"]))
-            runs.append(Run(rid, "allocation", mixture, b["model"], int(b["tokens"]), weights))
-    return runs
+        out[budget] = {
+            mixture: [Run(run_id("allocation", mixture, b["model"], int(b["tokens"]), seed), "allocation",
+                          mixture, b["model"], int(b["tokens"]), weights, seed=seed) for seed in seeds]
+            for mixture, weights in (("uniform", uniform), ("optimized", ()))}
+    return out
 
 
 def run_spec(run: Run, config: dict, weights: dict[str, float] | None = None) -> dict:
