@@ -8,6 +8,15 @@ without ``seeds`` has one run whose id and spec are as before seeds existed. A r
 everything the trainer needs, so two runs with equal specs are the same experiment; the train rule
 receives the spec as a JSON param, which makes a change of any knob rerun exactly the runs it
 touches.
+
+A family with several ``tokens`` budgets may set ``grid: wsd`` (default ``independent``): per
+(mixture, model, seed) one *stable run* (``scaling-python-m2-stable``) trains at constant rate after
+a fixed warmup and saves a checkpoint at each point of its *ladder*; each budget's run keeps its
+usual id but starts from the ladder's latest checkpoint at or before its branch point (the step
+after which its last ``decay_fraction`` of steps decay), trains at the stable rate up to that point
+and decays (:func:`wsd_plan`). The ladder is the branch points of the budgets doubling from the
+smallest to the largest, so a doubling grid's branches start exactly at their branch points and
+changing a budget between the smallest and the largest reruns only its branch.
 """
 
 from __future__ import annotations
@@ -16,7 +25,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from codescale.configuration import code_languages
+from codescale.configuration import ConfigError, code_languages
+from codescale.train.schedule import branch_point
+
+WSD_FAMILIES = ("scaling", "mixtures")
 
 
 def token_label(tokens: int) -> str:
@@ -32,6 +44,12 @@ def run_id(family: str, mixture: str, model: str, tokens: int, seed: int | None 
     return base if seed is None else f"{base}-s{seed}"
 
 
+def stable_run_id(family: str, mixture: str, model: str, seed: int | None = None) -> str:
+    """The stable run of a WSD grid: ``scaling-python-m2-stable`` (``-s{seed}`` when seeded)."""
+    base = f"{family}-{mixture}-{model}-stable"
+    return base if seed is None else f"{base}-s{seed}"
+
+
 def family_seeds(family: dict) -> list[int | None]:
     """The replicate indices of a family's runs: its ``seeds``, or ``[None]`` (one run, no
     suffix) when it has none."""
@@ -41,6 +59,23 @@ def family_seeds(family: dict) -> list[int | None]:
     if len(set(seeds)) != len(seeds) or any(int(s) < 0 for s in seeds):
         raise ValueError(f"experiments: seeds must be unique and >= 0, got {seeds}")
     return [int(s) for s in seeds]
+
+
+@dataclass(frozen=True)
+class WSD:
+    """A run's place in a WSD grid (steps are optimizer steps of ``train.batch`` × ``train.seq``)."""
+
+    stable: str                   # the stable run's id
+    warmup_steps: int             # the stable run's warmup, shared by every branch
+    stream_samples: int           # the data stream (built for the largest budget) all of them read
+    decay_shape: str              # linear | 1-sqrt
+    points: tuple[int, ...] = ()  # stable run: the steps it saves checkpoints at (its ladder)
+    start: int = 0                # branch: the stable checkpoint it loads (a ladder point)
+    decay_start: int = 0          # branch: its branch point, the first step of its decay
+
+    @property
+    def is_stable(self) -> bool:
+        return bool(self.points)
 
 
 @dataclass(frozen=True)
@@ -55,6 +90,7 @@ class Run:
     batch: tuple[int, int] | None = None  # family override of train.batch (global, micro)
     seed: int | None = None     # replicate index (family `seeds`); None: the family has no seeds
     epochs: int = 1             # >1: 1/epochs of the budget's unique samples, each seen `epochs` times
+    wsd: WSD | None = None      # WSD grid: the stable run or a branch of it (None: independent run)
 
     def blend(self) -> dict:
         names = [d for d, _ in self.weights]
@@ -75,8 +111,79 @@ def dirichlet_mixtures(languages: list[str], count: int, seed: int, concentratio
     return out
 
 
+def _steps(tokens: int, config: dict) -> int:
+    per_step = config["train"]["batch"]["global"] * config["train"]["seq"]
+    return max(1, -(-int(tokens) // per_step))
+
+
+def wsd_plan(family: str, spec: dict, config: dict) -> dict:
+    """The WSD grid of one family in steps: ``warmup`` (the smallest budget's warmup, fixed for all),
+    ``stream_samples`` (the largest budget's samples), ``ladder`` (the stable run's checkpoint
+    steps, its last one the largest budget's branch point) and, per budget, ``(branch point, ladder
+    start)``. Raises ``ConfigError`` naming the key when the grid cannot branch."""
+    key = f"experiments.{family}"
+    tokens = sorted({int(t) for t in spec["tokens"]})
+    if len(tokens) < 2:
+        raise ConfigError(f"{key}.grid: wsd needs at least two token budgets, got {spec['tokens']}")
+    fraction = spec["decay_fraction"]
+    schedule = config["train"]["schedule"]
+    steps = {t: _steps(t, config) for t in tokens}
+    warmup = max(1, int(round(schedule["warmup_fraction"] * steps[tokens[0]])))
+    points = {t: branch_point(steps[t], fraction) for t in tokens}
+    first = points[tokens[0]]
+    if first <= warmup:
+        raise ConfigError(f"{key}: the smallest budget {tokens[0]} ({steps[tokens[0]]} steps) branches at "
+                          f"step {first}, inside the {warmup}-step warmup (train.schedule.warmup_fraction "
+                          f"{schedule['warmup_fraction']} + decay_fraction {fraction} must stay below 1, "
+                          "and the budget must have steps enough for both)")
+    ladder_budgets, b = [], tokens[0]
+    while b < tokens[-1]:
+        ladder_budgets.append(b)
+        b *= 2
+    ladder = sorted({branch_point(_steps(b, config), fraction) for b in ladder_budgets} | {points[tokens[-1]]})
+    branches = {t: (points[t], max(p for p in ladder if p <= points[t])) for t in tokens}
+    return {"warmup": warmup, "stream_samples": steps[tokens[-1]] * config["train"]["batch"]["global"],
+            "ladder": tuple(ladder), "branches": branches, "decay_shape": spec["decay_shape"]}
+
+
+def _family_runs(family: str, spec: dict, config: dict, mixture: str, weights: tuple, model: str
+                 ) -> list[Run]:
+    """The runs of (family, mixture, model), budget-major then seed: independent, or (``grid:
+    wsd``) each seed's stable run first, then one branch per budget and seed."""
+    seeds = family_seeds(spec)
+    if spec.get("grid", "independent") != "wsd":
+        return [Run(run_id(family, mixture, model, t, seed), family, mixture, model, int(t), weights, seed=seed)
+                for t in spec["tokens"] for seed in seeds]
+    plan = wsd_plan(family, spec, config)
+    per_step = config["train"]["batch"]["global"] * config["train"]["seq"]
+    runs = []
+    for seed in seeds:
+        stable = WSD(stable_run_id(family, mixture, model, seed), plan["warmup"], plan["stream_samples"],
+                     plan["decay_shape"], points=plan["ladder"])
+        runs.append(Run(stable.stable, family, mixture, model, plan["ladder"][-1] * per_step, weights,
+                        seed=seed, wsd=stable))
+    for t in spec["tokens"]:
+        point, start = plan["branches"][int(t)]
+        for seed in seeds:
+            wsd = WSD(stable_run_id(family, mixture, model, seed), plan["warmup"], plan["stream_samples"],
+                      plan["decay_shape"], start=start, decay_start=point)
+            runs.append(Run(run_id(family, mixture, model, t, seed), family, mixture, model, int(t), weights,
+                            seed=seed, wsd=wsd))
+    return runs
+
+
+def stable_runs(config: dict) -> list[Run]:
+    """The stable runs of the WSD grids (not evaluated: their branches are the grid's runs)."""
+    return [r for r in _all_runs(config) if r.wsd and r.wsd.is_stable]
+
+
 def expand_runs(config: dict) -> list[Run]:
-    """All runs of the configured families, except allocation runs (see :func:`allocation_runs`)."""
+    """All runs of the configured families, except allocation runs (see :func:`allocation_runs`)
+    and the stable runs of WSD grids (:func:`stable_runs`)."""
+    return [r for r in _all_runs(config) if not (r.wsd and r.wsd.is_stable)]
+
+
+def _all_runs(config: dict) -> list[Run]:
     languages = code_languages(config["languages"])
     exp = config["experiments"]
     runs: list[Run] = []
@@ -85,10 +192,7 @@ def expand_runs(config: dict) -> list[Run]:
         langs = scaling.get("languages") or languages
         for lang in langs:
             for model in scaling["models"]:
-                for tokens in scaling["tokens"]:
-                    for seed in family_seeds(scaling):
-                        runs.append(Run(run_id("scaling", lang, model, tokens, seed), "scaling", lang,
-                                        model, int(tokens), ((lang, 1.0),), seed=seed))
+                runs.extend(_family_runs("scaling", scaling, config, lang, ((lang, 1.0),), model))
     synergy = exp.get("synergy")
     if synergy:
         runs.extend(synergy_runs(synergy, languages))
@@ -98,10 +202,8 @@ def expand_runs(config: dict) -> list[Run]:
                                    mixtures["concentration"])
         for i, mix in enumerate(draws, 1):
             for model in mixtures["models"]:
-                for tokens in mixtures["tokens"]:
-                    for seed in family_seeds(mixtures):
-                        runs.append(Run(run_id("mixtures", f"mix{i:02d}", model, tokens, seed), "mixtures",
-                                        f"mix{i:02d}", model, int(tokens), tuple(mix.items()), seed=seed))
+                runs.extend(_family_runs("mixtures", mixtures, config, f"mix{i:02d}", tuple(mix.items()),
+                                         model))
     strategy = exp.get("strategy")
     if strategy:
         runs.extend(strategy_runs(strategy, languages))
@@ -213,6 +315,17 @@ def run_spec(run: Run, config: dict, weights: dict[str, float] | None = None) ->
     }
     if run.seed is not None:  # only seeded runs: the specs (and caches) of the others stay as they were
         spec["replicate"] = run.seed
+    if run.wsd:  # only WSD grid runs: independent runs' specs (and caches) stay as they were
+        w = run.wsd
+        total = _steps(run.tokens, config)
+        spec["schedule"] = {"kind": "wsd", "lr": train["schedule"]["lr"], "min_lr": train["schedule"]["min_lr"],
+                            "warmup_steps": w.warmup_steps, "decay_steps": 0 if w.is_stable else total - w.decay_start,
+                            "decay_shape": w.decay_shape}
+        spec["blend"]["stream_samples"] = w.stream_samples
+        if w.is_stable:
+            spec["stable"] = {"points": list(w.points)}
+        else:
+            spec["branch"] = {"from": w.stable, "step": w.start, "decay_start": w.decay_start}
     return spec
 
 

@@ -33,6 +33,7 @@ from codescale.train.shape import ModelShape
 CHECKPOINT = "checkpoint"
 RESUME = "resume"
 STATE_FILE = "state.pt"
+POINTS = "points"  # a WSD stable run's checkpoints at its ladder steps: points/step{k}/
 
 
 def steps_for(spec: dict) -> int:
@@ -74,18 +75,37 @@ def causal_mask(seq: int, device) -> torch.Tensor:
     return torch.triu(torch.ones(seq, seq, dtype=torch.bool, device=device), diagonal=1)[None, None]
 
 
+def _rng_state() -> dict:
+    state = {"torch_rng": torch.get_rng_state(), "python_rng": random.getstate(),
+             "numpy_rng": np.random.get_state()}
+    if torch.cuda.is_available():
+        state["cuda_rng"] = torch.cuda.get_rng_state_all()
+    return state
+
+
+def _restore_rng(state: dict) -> None:
+    torch.set_rng_state(state["torch_rng"])
+    if "python_rng" in state:  # checkpoints from before these were saved hold the torch state only
+        random.setstate(state["python_rng"])
+        np.random.set_state(state["numpy_rng"])
+    if "cuda_rng" in state and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state["cuda_rng"])
+
+
 def save_checkpoint(ckpt_dir: Path, model, optimizer, step: int, tokens: int, spec: dict,
-                    extra: dict[str, str] | None = None) -> None:
-    """Write ``state.pt``, ``meta.json`` (and ``extra`` text files) into ``ckpt_dir`` atomically
-    (temporary dir + rename)."""
+                    extra: dict[str, str] | None = None, meta: dict | None = None) -> None:
+    """Write ``state.pt`` (model, optimizer, step, tokens, RNG states; the data position is the
+    step: sample ``k`` of the stream is read at step ``k // batch``), ``meta.json`` (plus ``meta``)
+    and ``extra`` text files into ``ckpt_dir`` atomically (temporary dir + rename)."""
     with atomic_path(ckpt_dir) as tmp:
         tmp.mkdir(parents=True)
         for name, text in (extra or {}).items():
             (tmp / name).write_text(text)
         torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "step": step,
-                    "tokens": tokens, "torch_rng": torch.get_rng_state()}, tmp / STATE_FILE)
+                    "tokens": tokens, **_rng_state()}, tmp / STATE_FILE)
         (tmp / "meta.json").write_text(json.dumps(
-            {"step": step, "tokens": tokens, "run": spec["run"], "model": spec["model"]}, indent=2))
+            {"step": step, "tokens": tokens, "samples": step * spec["batch"]["global"], "run": spec["run"],
+             "model": spec["model"], **(meta or {})}, indent=2))
 
 
 def load_model_state(ckpt_dir: str | Path) -> dict:
@@ -145,9 +165,28 @@ class _Optimizer:
         self.opt.load_state_dict(state)
 
 
+def branch_checkpoint(spec: dict, runs_dir: str | Path) -> Path:
+    """The stable run's checkpoint a WSD branch starts from: ``{runs_dir}/{stable}/points/step{k}``."""
+    return Path(runs_dir) / spec["branch"]["from"] / POINTS / f"step{spec['branch']['step']}"
+
+
+def _kept_metrics(path: Path, step: int) -> str:
+    """The records of ``path`` (a checkpoint's metrics.jsonl) up to ``step``."""
+    kept = [line for line in path.read_text().splitlines() if line.strip() and json.loads(line)["step"] <= step]
+    return "".join(line + "\n" for line in kept)
+
+
 def train_run(spec: dict, run_dir: str | Path, tokens_dir: str | Path, *, threads: int = 1,
-              log_interval: int = 10, checkpoint_interval: int = 0) -> dict:
-    """Train the run described by ``spec``; writes ``metrics.jsonl`` and ``checkpoint/``."""
+              log_interval: int = 10, checkpoint_interval: int = 0, init_dir: str | Path | None = None) -> dict:
+    """Train the run described by ``spec``; writes ``metrics.jsonl`` and ``checkpoint/``.
+
+    WSD grid runs (:mod:`codescale.experiments.grid`): a stable run (spec ``stable.points``) saves a
+    checkpoint with its metrics so far at each point into ``points/step{k}/`` (kept in
+    ``points.partial/`` until it ends, so a retried job keeps the points it had) and no
+    ``checkpoint/``; a branch (spec ``branch``) starts from the stable run's checkpoint at
+    ``branch.step`` (``init_dir``, by default :func:`branch_checkpoint` beside ``run_dir``): model,
+    optimizer, RNG and data position, its metrics beginning with the stable run's records, each of
+    its own adding ``job_tokens`` (trained by this job) beside ``tokens`` (in all)."""
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     torch.set_num_threads(max(1, threads))
@@ -178,6 +217,10 @@ def train_run(spec: dict, run_dir: str | Path, tokens_dir: str | Path, *, thread
     total_samples = total_steps * spec["batch"]["global"]
     epochs = int(spec["blend"].get("epochs", 1))  # >1: repeat total_samples // epochs unique samples
     unique = max(1, total_samples // epochs)
+    if "stream_samples" in spec["blend"]:  # WSD grid: every run of a stable run reads its one stream
+        if epochs > 1:
+            raise ValueError(f"{spec['run']}: a WSD grid run cannot repeat data (blend.epochs {epochs})")
+        unique = spec["blend"]["stream_samples"]
     dataset = build_blended_dataset(prefixes, spec["blend"]["weights"], seq=shape.seq,
                                     samples=unique, seed=spec["seed"],
                                     tokenizer=tok, cache_dir=cache,
@@ -191,18 +234,32 @@ def train_run(spec: dict, run_dir: str | Path, tokens_dir: str | Path, *, thread
     resume_dir = run_dir / RESUME
     metrics_path = run_dir / "metrics.jsonl"
     mode = "w"
+    points = set(spec.get("stable", {}).get("points", ()))
+    partial = run_dir / f"{POINTS}.partial"  # a stable run's points so far (not a declared output)
+    branch = spec.get("branch")
+    start_dir = None
     if (resume_dir / STATE_FILE).is_file():  # resume after an interruption
-        state = load_model_state(resume_dir)
+        start_dir = resume_dir
+        print(f"resuming {spec['run']} from {resume_dir}", file=sys.stderr)
+    elif branch:  # a WSD branch starts from its stable run's checkpoint
+        start_dir = Path(init_dir) if init_dir else branch_checkpoint(spec, run_dir.parent)
+        print(f"branching {spec['run']} from {start_dir}", file=sys.stderr)
+    elif points:
+        shutil.rmtree(partial, ignore_errors=True)
+    if start_dir is not None:
+        state = load_model_state(start_dir)
+        if start_dir != resume_dir and state["step"] != branch["step"]:
+            raise ValueError(f"{start_dir}: checkpoint of step {state['step']}, but {spec['run']} branches "
+                             f"from step {branch['step']}")
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         step, tokens_seen = state["step"], state["tokens"]
-        torch.set_rng_state(state["torch_rng"])
-        kept = [line for line in (resume_dir / "metrics.jsonl").read_text().splitlines()
-                if line.strip() and json.loads(line)["step"] <= step]  # records up to the checkpoint
-        metrics_path.write_text("".join(line + "\n" for line in kept))
+        _restore_rng(state)
+        metrics_path.write_text(_kept_metrics(start_dir / "metrics.jsonl", step))  # records up to it
         mode = "a"
-        print(f"resuming {spec['run']} from step {step} ({resume_dir})", file=sys.stderr)
-
+    branch_tokens = None
+    if branch:  # tokens of the stable checkpoint: those before this job
+        branch_tokens = branch["step"] * spec["batch"]["global"] * shape.seq
     model.train()
     sample_index = step * spec["batch"]["global"] + rank * micro * accum
     window_loss, window_tokens, window_start = 0.0, 0, time.perf_counter()
@@ -237,20 +294,37 @@ def train_run(spec: dict, run_dir: str | Path, tokens_dir: str | Path, *, thread
                     peak = float(os.environ.get("CODESCALE_PEAK_FLOPS", "989e12"))  # H100 bf16 dense
                     record["mfu"] = round(record["tokens_per_s"] * shape.flops_per_token()
                                           / (peak * world), 4)
+                if branch_tokens is not None:
+                    record["job_tokens"] = tokens_seen - branch_tokens
                 if rank == 0:
                     metrics.write(json.dumps(record) + "\n")
                     metrics.flush()
                 progress.set_postfix(loss=record["loss"], tok_s=record["tokens_per_s"])
                 window_loss, window_tokens, window_start = 0.0, 0, time.perf_counter()
+            if step in points and rank == 0:
+                metrics.flush()
+                save_checkpoint(partial / f"step{step}", model, optimizer, step, tokens_seen, spec,
+                                extra={"metrics.jsonl": metrics_path.read_text()})
             if checkpoint_interval and step % checkpoint_interval == 0 and step < total_steps:
                 if rank == 0:
                     metrics.flush()
                     save_checkpoint(resume_dir, model, optimizer, step, tokens_seen, spec,
                                     extra={"metrics.jsonl": metrics_path.read_text()})
     progress.close()
+    result = {"steps": step, "tokens": tokens_seen}
+    if branch_tokens is not None:
+        result["job_tokens"] = tokens_seen - branch_tokens
     if rank == 0:
-        save_checkpoint(ckpt_dir, model, optimizer, step, tokens_seen, spec)
+        if points:  # a stable run's result is its points
+            missing = sorted(points - {int(p.name[4:]) for p in partial.glob("step*")})
+            if missing:
+                raise RuntimeError(f"{spec['run']}: no checkpoint at points {missing} (beyond {step} steps?)")
+            with atomic_path(run_dir / POINTS) as tmp:
+                partial.rename(tmp)
+        else:
+            save_checkpoint(ckpt_dir, model, optimizer, step, tokens_seen, spec,
+                            meta={"branch": branch, "job_tokens": result["job_tokens"]} if branch else None)
         shutil.rmtree(resume_dir, ignore_errors=True)
     shutil.rmtree(cache, ignore_errors=True)
     distributed.shutdown()
-    return {"steps": step, "tokens": tokens_seen}
+    return result
