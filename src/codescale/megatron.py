@@ -13,16 +13,23 @@ does not import Megatron-Core, which takes seconds.
 ``GPTModel``), paid by every training, tokenization and evaluation job. The local CPU layer spec
 does not call those kernels, and an eager function computes what its compiled form does.
 
-Megatron-Core assumes CUDA in four places that a CPU forward/backward or generation reaches:
+Megatron-Core assumes CUDA in five places that a CPU forward/backward or generation reaches:
 
 1. ``GlobalMemoryBuffer.get_tensor`` allocates with ``device=torch.cuda.current_device()``;
 2. ``CudaRNGStatesTracker.add``/``fork`` save and restore CUDA RNG states;
 3. ``RotaryEmbedding.get_emb`` moves ``inv_freq`` to ``torch.cuda.current_device()``;
-4. ``Attention._allocate_memory`` puts the KV cache of static-batch inference on that device.
+4. ``Attention._allocate_memory`` puts the KV cache of static-batch inference on that device;
+5. ``ColumnParallelLinear``/``RowParallelLinear`` multiply through an autograd function decorated
+   with ``torch.amp.custom_fwd(device_type="cuda")``: under CPU autocast its forward runs in bf16
+   but its backward outside autocast, where a bf16 gradient meets the fp32 weight and fails.
 
 :func:`install` is a no-op when CUDA is available. Otherwise it wraps (1), (3) and (4) so that
-``torch.cuda.current_device()`` answers ``"cpu"`` during those calls only, and installs a tracker
-that forks the CPU generator's state instead of CUDA's (2).
+``torch.cuda.current_device()`` answers ``"cpu"`` during those calls only, installs a tracker
+that forks the CPU generator's state instead of CUDA's (2), and (5) lets both linear layers call
+``torch.nn.functional.linear`` while CPU autocast is on and the layer needs none of what the
+function adds (tensor parallelism, sequence parallelism, fused or deferred weight gradients):
+there autograd records autocast's casts, so fp32 weights get fp32 gradients. Outside autocast
+the layers run Megatron's own function, unchanged.
 
 ``tests/unit/test_megatron.py`` checks that these internals still look as assumed, so an upgrade
 that changes them fails loudly.
@@ -144,6 +151,33 @@ def _cpu_tracker_class():
     return CpuRNGStatesTracker
 
 
+def _plain_linear_ok(input, weight, kwargs) -> bool:
+    """Whether Megatron's linear function would compute just ``F.linear`` here (shim 5)."""
+    group = kwargs.get("tp_group")
+    return (weight.requires_grad and not kwargs.get("allreduce_dgrad")
+            and not kwargs.get("sequence_parallel") and not kwargs.get("gradient_accumulation_fusion")
+            and kwargs.get("grad_output_buffer") is None
+            and (group is None or group.size() == 1))
+
+
+def _autocast_linear(original):
+    @functools.wraps(original)
+    def forward_impl(self, input, weight, *args, **kwargs):
+        if torch.is_autocast_enabled("cpu") and not args and _plain_linear_ok(input, weight, kwargs):
+            return torch.nn.functional.linear(input, weight, kwargs.get("bias"))
+        return original(self, input, weight, *args, **kwargs)
+
+    forward_impl.__codescale_cpu__ = True
+    return forward_impl
+
+
+def _install_autocast_linear() -> None:
+    from megatron.core.tensor_parallel.layers import ColumnParallelLinear, RowParallelLinear
+
+    for cls in (ColumnParallelLinear, RowParallelLinear):
+        cls._forward_impl = _autocast_linear(cls._forward_impl)
+
+
 def install(seed: int) -> None:
     """Make Megatron-Core's model code run on the CPU; seed its RNG tracker."""
     global _INSTALLED
@@ -158,6 +192,7 @@ def install(seed: int) -> None:
         GlobalMemoryBuffer.get_tensor = _on_cpu(GlobalMemoryBuffer.get_tensor)
         RotaryEmbedding.get_emb = _on_cpu(RotaryEmbedding.get_emb)
         Attention._allocate_memory = _on_cpu(Attention._allocate_memory)
+        _install_autocast_linear()
         _INSTALLED = True
     tracker = _cpu_tracker_class()()
     tracker.add(mrandom._MODEL_PARALLEL_RNG_TRACKER_NAME, seed + 2718)

@@ -24,7 +24,7 @@ import torch
 from codescale import megatron
 from codescale.artifacts import atomic_path
 from codescale.progress import bar
-from codescale.train import distributed
+from codescale.train import distributed, precision
 from codescale.train.data import TokenizerInfo, build_blended_dataset, collate, repeated_sample_index
 from codescale.train.model import build_model
 from codescale.train.schedule import Schedule
@@ -58,7 +58,10 @@ def _seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def _loss(model, batch: dict[str, torch.Tensor], device) -> torch.Tensor:
+def _loss(model, batch: dict[str, torch.Tensor], device, used_precision: str = "fp32") -> torch.Tensor:
+    """Mean next-token loss of ``batch`` (over its loss mask); the forward runs in
+    ``used_precision`` (:mod:`codescale.train.precision`; autocast for ``bf16-autocast``), the
+    cross-entropy over the vocabulary in fp32 (Megatron casts the logits)."""
     tokens = batch["tokens"].to(device)
     labels = batch["labels"].to(device)
     loss_mask = batch["loss_mask"].to(device).float()
@@ -66,7 +69,8 @@ def _loss(model, batch: dict[str, torch.Tensor], device) -> torch.Tensor:
     mask = batch.get("attention_mask")
     if mask is None:  # plain causal mask; Megatron's default one is allocated on "cuda"
         mask = causal_mask(tokens.shape[1], device)
-    per_token = model(tokens, position_ids, mask.to(device), labels=labels)
+    with precision.autocast(used_precision):
+        per_token = model(tokens, position_ids, mask.to(device), labels=labels)
     return (per_token.float() * loss_mask).sum() / loss_mask.sum().clamp(min=1)
 
 
@@ -122,13 +126,14 @@ class _Optimizer:
     def __init__(self, model, spec: dict):
         opt = spec["optimizer"]
         self.on_gpu = torch.cuda.is_available()
+        self.precision = precision.resolve(spec["precision"], on_gpu=self.on_gpu)  # what trains here
         if self.on_gpu:
             from codescale.megatron import OptimizerConfig, get_megatron_optimizer
 
             config = OptimizerConfig(optimizer="adam", lr=spec["schedule"]["lr"],
                                      weight_decay=opt["weight_decay"], adam_beta1=opt["beta1"],
                                      adam_beta2=opt["beta2"], clip_grad=opt["clip_grad"],
-                                     bf16=spec["precision"] in ("bf16", "fp8"),
+                                     bf16=self.precision in ("bf16", "fp8"),
                                      use_distributed_optimizer=True)
             self.opt = get_megatron_optimizer(config, [model])
         else:
@@ -137,7 +142,8 @@ class _Optimizer:
             self.opt = torch.optim.AdamW(
                 [{"params": decay, "weight_decay": opt["weight_decay"]},
                  {"params": no_decay, "weight_decay": 0.0}],
-                lr=spec["schedule"]["lr"], betas=(opt["beta1"], opt["beta2"]), eps=1e-8)
+                lr=spec["schedule"]["lr"], betas=(opt["beta1"], opt["beta2"]), eps=1e-8,
+                fused=True)  # one kernel over all tensors: 2-5x faster than foreach on CPU, same update
         self.clip = opt["clip_grad"]
         self.model = model
 
@@ -274,7 +280,7 @@ def train_run(spec: dict, run_dir: str | Path, tokens_dir: str | Path, *, thread
             for _ in range(accum):
                 batch = collate([dataset[sample_at(sample_index + i)] for i in range(micro)])
                 sample_index += micro
-                loss = _loss(model, batch, device) / accum
+                loss = _loss(model, batch, device, optimizer.precision) / accum
                 loss.backward()
                 step_loss += loss.item()
             sample_index += (world - 1) * micro * accum
@@ -287,9 +293,10 @@ def train_run(spec: dict, run_dir: str | Path, tokens_dir: str | Path, *, thread
             window_tokens += step_tokens
             if step % log_interval == 0 or step == total_steps:
                 elapsed = time.perf_counter() - window_start
-                n = log_interval if step % log_interval == 0 else step % log_interval
+                n = max(1, window_tokens // step_tokens)  # steps in this window: a branch may start mid-window
                 record = {"step": step, "tokens": tokens_seen, "loss": round(window_loss / n, 5),
-                          "lr": lr, "tokens_per_s": round(window_tokens / max(elapsed, 1e-9), 1)}
+                          "lr": lr, "tokens_per_s": round(window_tokens / max(elapsed, 1e-9), 1),
+                          "precision": optimizer.precision}
                 if torch.cuda.is_available():
                     peak = float(os.environ.get("CODESCALE_PEAK_FLOPS", "989e12"))  # H100 bf16 dense
                     record["mfu"] = round(record["tokens_per_s"] * shape.flops_per_token()

@@ -3,6 +3,13 @@ RoPE, no biases, untied embeddings).
 
 With Transformer Engine and a GPU it uses the TE layer spec (FP8 when asked for); otherwise
 Megatron-Core's local spec. The same function builds both, so CPU and GPU runs train one model.
+
+In the local spec the core attention is :class:`codescale.train.attention.SDPAttention` (PyTorch's
+fused ``scaled_dot_product_attention``) unless ``core_attention="megatron"`` asks for Megatron's
+``DotProductAttention``; neither has parameters, so their checkpoints are interchangeable.
+``precision`` is a ``train.precision`` word or the resolved name
+(:func:`codescale.train.precision.resolve`): parameters are bf16 only on GPUs (``auto``, ``bf16``,
+``fp8``); on a CPU they are fp32 whatever the word, since CPU bf16 is autocast over fp32 weights.
 """
 
 from __future__ import annotations
@@ -10,6 +17,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from codescale.train.precision import USED, WORDS, params_dtype
 from codescale.train.shape import ModelShape
 
 
@@ -21,8 +29,10 @@ def have_transformer_engine() -> bool:
     return torch.cuda.is_available()
 
 
-def build_model(shape: ModelShape, precision: str = "fp32", init_std: float = 0.02):
-    """Build the GPTModel for ``shape``. ``precision`` is ``fp32``, ``bf16`` or ``fp8``."""
+def build_model(shape: ModelShape, precision: str = "fp32", init_std: float = 0.02,
+                core_attention: str = "sdpa"):
+    """Build the GPTModel for ``shape``. ``precision``: a ``train.precision`` word or ``bf16-autocast``;
+    ``core_attention`` (local spec only): ``sdpa`` or ``megatron``."""
     from codescale.megatron import (
         GPTModel,
         TransformerConfig,
@@ -33,6 +43,11 @@ def build_model(shape: ModelShape, precision: str = "fp32", init_std: float = 0.
     use_te = have_transformer_engine()
     if precision == "fp8" and not use_te:
         raise RuntimeError("precision fp8 needs Transformer Engine on a Hopper-class GPU")
+    if precision not in WORDS + USED:
+        raise ValueError(f"precision {precision!r}: expected one of {', '.join(WORDS + USED)}")
+    if core_attention not in ("sdpa", "megatron"):
+        raise ValueError(f"core_attention {core_attention!r}: expected sdpa or megatron")
+    dtype = params_dtype(precision)
     kwargs = {}
     if precision == "fp8":
         kwargs.update(fp8="hybrid", fp8_recipe="delayed", first_last_layers_bf16=True,
@@ -57,15 +72,19 @@ def build_model(shape: ModelShape, precision: str = "fp32", init_std: float = 0.
         attention_dropout=0.0,
         init_method_std=init_std,
         use_cpu_initialization=not torch.cuda.is_available(),
-        bf16=precision in ("bf16", "fp8"),
-        params_dtype=torch.bfloat16 if precision in ("bf16", "fp8") else torch.float32,
-        pipeline_dtype=torch.bfloat16 if precision in ("bf16", "fp8") else torch.float32,
+        bf16=dtype == torch.bfloat16,
+        params_dtype=dtype,
+        pipeline_dtype=dtype,
         **kwargs,
     )
     if use_te:
         spec = get_gpt_layer_with_transformer_engine_spec()
     else:
         spec = get_gpt_layer_local_spec(normalization="RMSNorm")
+        if core_attention == "sdpa":
+            from codescale.train.attention import SDPAttention
+
+            spec.submodules.self_attention.submodules.core_attention = SDPAttention
     model = GPTModel(
         config=config,
         transformer_layer_spec=spec,
