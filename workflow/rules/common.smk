@@ -3,6 +3,7 @@
 
 import functools
 import json
+import re
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
@@ -11,7 +12,7 @@ from snakemake.utils import validate
 from codescale.artifacts import DIGEST_SUFFIX
 from codescale.configuration import check_config, code_languages, executed_languages
 from codescale.corpus.documents import shard_names
-from codescale.experiments.grid import allocation_budget_runs, allocation_runs, expand_runs, run_spec
+from codescale.experiments.grid import allocation_budget_runs, allocation_runs, expand_runs, run_spec, stable_runs
 from codescale.provenance import script_code_hash
 from codescale.sources.fetch import local_fingerprint
 from codescale.train.launch import cluster_settings, run_resources
@@ -24,6 +25,7 @@ CODE_LANGUAGES = code_languages(LANGUAGES)  # without `text` (natural language)
 SOURCES = {n: s for n, s in config["sources"].items() if set(s["langs"]) & set(LANGUAGES)}
 SHARDS = shard_names(config["corpus"]["shards"])
 RUNS = {r.run: r for r in expand_runs(config)}
+STABLE_RUNS = {r.run: r for r in stable_runs(config)}  # WSD grids: trained, not evaluated
 ALLOCATION_RUNS = {r.run: r for r in allocation_runs(config)}
 ALLOCATION_BY_BUDGET = allocation_budget_runs(config)  # budget -> mixture -> runs (one per seed)
 BUDGETS = config["allocation"]["budgets"]
@@ -43,6 +45,11 @@ def _run_pattern(distributed):
     if not models:
         return "(?!)"  # matches nothing
     return r"[a-z0-9_]+-[a-z0-9_]+-(?:" + "|".join(models) + r")-t[a-z0-9]+(?:-s\d+)?"
+
+
+def _stable_pattern():
+    """The stable runs of WSD grids (``scaling-python-m2-stable``, ``-s{seed}`` when seeded)."""
+    return "|".join(re.escape(r) for r in sorted(STABLE_RUNS, key=len, reverse=True)) or "(?!)"
 
 
 wildcard_constraints:
@@ -162,7 +169,18 @@ def get_run_token_digests(wildcards):
 
 
 def _run(wildcards):
-    return RUNS.get(wildcards.run) or ALLOCATION_RUNS[wildcards.run]
+    return _run_of(wildcards.run)
+
+
+def _run_of(run_id):
+    return RUNS.get(run_id) or STABLE_RUNS.get(run_id) or ALLOCATION_RUNS[run_id]
+
+
+def get_run_branch_input(wildcards):
+    """A WSD branch's stable run's checkpoints (the digest of its points/ directory): the DAG edge
+    from the stable run to each of its branches. Nothing for other runs."""
+    wsd = _run(wildcards).wsd
+    return [digest(f"results/runs/{wsd.stable}/points")] if wsd and not wsd.is_stable else []
 
 
 def get_run_spec(wildcards):
@@ -179,7 +197,8 @@ def _train_resources(run):
 def _single_process_runtime():
     """The longest time limit among train_model's runs: the plugin submits a job array with its
     first job's resources, so every run of the rule asks for the same."""
-    runs = [r for r in (*RUNS.values(), *ALLOCATION_RUNS.values()) if _model_gpus(r.model) <= 1]
+    runs = [r for r in (*RUNS.values(), *STABLE_RUNS.values(), *ALLOCATION_RUNS.values())
+            if _model_gpus(r.model) <= 1]
     return max((_train_resources(r)["runtime"] for r in runs), default=0)
 
 
@@ -190,7 +209,7 @@ def get_train_resources(wildcards):
 
 @functools.cache
 def _train_resources_of(run_id):  # resources are evaluated several times per job: compute once
-    run = RUNS.get(run_id) or ALLOCATION_RUNS[run_id]
+    run = _run_of(run_id)
     resources = _train_resources(run)
     if _model_gpus(run.model) <= 1:
         resources["runtime"] = _single_process_runtime()

@@ -19,11 +19,13 @@ rule train_model:
     """Train one run with Megatron-Core (CPU: local spec + gloo; GPU: TE spec, bf16/fp8), then
     score its final checkpoint on every language's validation tokens in the same process, as
     Megatron-LM does at the end of training: importing Megatron costs ~7 s per process, a third
-    of a small run, so a separate evaluation job per run would double that overhead."""
+    of a small run, so a separate evaluation job per run would double that overhead. A WSD branch
+    (grid: wsd) starts from its stable run's checkpoint at its ladder point (input `branch`)."""
     input:
         spec="results/runs/{run}/spec.json",
         manifest="results/tokens/manifest.json",
         datasets=get_run_token_digests,
+        branch=get_run_branch_input,
     output:
         metrics="results/runs/{run}/metrics.jsonl",
         checkpoint=directory("results/runs/{run}/checkpoint"),
@@ -58,6 +60,7 @@ rule train_model_distributed:
         spec="results/runs/{run}/spec.json",
         manifest="results/tokens/manifest.json",
         datasets=get_run_token_digests,
+        branch=get_run_branch_input,
     output:
         metrics="results/runs/{run}/metrics.jsonl",
         checkpoint=directory("results/runs/{run}/checkpoint"),
@@ -87,3 +90,42 @@ rule train_model_distributed:
         "../../envs/codescale.yaml"
     script:
         "../scripts/train_model_distributed.py"
+
+
+rule train_stable_run:
+    """The stable run of a WSD grid (grid: wsd): warmup, then the peak rate, to the largest budget's
+    branch point, saving a checkpoint (model, optimizer, step, tokens, RNG; its metrics so far) at
+    each point of its ladder into points/step{k}/, from which each budget's branch (train_model,
+    under the budget's usual run id) starts. Not evaluated: its branches are the grid's runs."""
+    input:
+        spec="results/runs/{run}/spec.json",
+        manifest="results/tokens/manifest.json",
+        datasets=get_run_token_digests,
+    output:
+        metrics="results/runs/{run}/metrics.jsonl",
+        points=directory("results/runs/{run}/points"),
+        points_digest="results/runs/{run}/points.digest.json",
+    params:
+        log_interval=config["train"]["log_interval"],
+        checkpoint_interval=config["train"]["checkpoint_interval"],
+        gpus=get_train_gpus,
+        gpus_per_node=CLUSTER["gpus_per_node"],
+    wildcard_constraints:
+        run=_stable_pattern(),
+    threads: 1
+    resources:
+        gpu=get_train_resource("gpu"),
+        nodes=get_train_resource("nodes", 1),
+        gres=get_train_resource("gres", ""),
+        tasks_per_node=get_train_resource("tasks_per_node", 1),
+        mpi=get_train_resource("mpi", ""),
+        cpus_per_task=get_train_resource("cpus_per_task", 1),
+        mem_mb=get_train_resource("mem_mb"),
+        runtime=get_train_resource("runtime"),
+    log:
+        "logs/train_stable_run/{run}.log",
+    cache: "omit-software"
+    conda:
+        "../../envs/codescale.yaml"
+    script:
+        "../scripts/train_stable_run.py"

@@ -13,6 +13,8 @@ spec = read_json(s.input.spec)
 tokens_dir = Path(s.input.manifest).parent
 for dataset in s.input.datasets:  # the token directories still hold what their digests list
     digested_directory(dataset)
+for stable in s.input.branch:  # a WSD branch: its stable run's checkpoints are as digested
+    digested_directory(stable)
 result = train_run(spec, Path(s.output.metrics).parent, tokens_dir, threads=s.threads,
                    log_interval=s.params.log_interval, checkpoint_interval=s.params.checkpoint_interval)
 print(result, file=sys.stderr)

@@ -12,6 +12,8 @@ s = snakemake  # noqa: F821
 tokens_dir = Path(s.input.manifest).parent
 for dataset in s.input.datasets:  # the token directories still hold what their digests list
     digested_directory(dataset)
+for stable in s.input.branch:  # a WSD branch: its stable run's checkpoints are as digested
+    digested_directory(stable)
 args = ["--spec", s.input.spec, "--run-dir", str(Path(s.output.metrics).parent), "--tokens-dir",
         str(tokens_dir), "--log-interval", str(s.params.log_interval),
         "--checkpoint-interval", str(s.params.checkpoint_interval)]

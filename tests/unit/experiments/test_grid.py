@@ -132,3 +132,82 @@ def test_natural_language_keeps_its_share_in_both_allocation_runs():
     assert dict(zip(spec["blend"]["prefixes"], spec["blend"]["weights"], strict=True)) == \
         {"go/train": 0.525, "rust/train": 0.35, "text/train": 0.125}
     assert all(r.run.split("-")[1] != "text" for r in expand_runs(cfg))  # no code family trains on text
+
+
+def wsd_config(tokens, **family):
+    import copy
+
+    config = copy.deepcopy(CONFIG)
+    config["experiments"]["scaling"].update({"tokens": tokens, "grid": "wsd", **family})
+    return config
+
+
+def test_wsd_grid_has_one_stable_run_per_language_model_seed_and_keeps_run_ids():
+    from codescale.experiments.grid import stable_runs
+
+    budgets = [40960 * 2**i for i in range(5)]    # 40, 80, ..., 640 steps of 8 x 128 tokens
+    independent, wsd = wsd_config(budgets, grid="independent"), wsd_config(budgets, seeds=[0, 1])
+    ids = {r.run for r in expand_runs(independent) if r.family == "scaling"}
+    assert {r.run.removesuffix("-s0") for r in expand_runs(wsd) if r.family == "scaling" and r.seed == 0} == ids
+    stable = [r for r in stable_runs(wsd) if r.family == "scaling"]
+    assert len(stable) == 7 * 3 * 2 and "scaling-python-m2-stable-s1" in {r.run for r in stable}
+    assert all(r.run not in {s.run for s in stable} for r in expand_runs(wsd))   # stable runs are not evaluated
+    s = run_spec(next(r for r in stable if r.run == "scaling-python-m2-stable-s1"), wsd)
+    assert s["stable"] == {"points": [34, 68, 136, 272, 544]} and s["tokens"] == 544 * 1024
+    assert s["schedule"] == {"kind": "wsd", "lr": 0.01, "min_lr": 0.001, "warmup_steps": 4, "decay_steps": 0,
+                             "decay_shape": "1-sqrt"}
+    assert s["seed"] == CONFIG["train"]["seed"] + 1 and s["blend"]["stream_samples"] == 640 * 8
+    b = run_spec(next(r for r in expand_runs(wsd) if r.run == "scaling-python-m2-t163840-s1"), wsd)
+    assert b["branch"] == {"from": "scaling-python-m2-stable-s1", "step": 136, "decay_start": 136}
+    assert b["schedule"]["decay_steps"] == 24 and b["schedule"]["warmup_steps"] == 4
+    assert b["tokens"] == 163840 and b["blend"]["stream_samples"] == 640 * 8 and b["seed"] == s["seed"]
+    # tokens trained: the stable run once, then each branch from its point: <= 60% of the independent grid's
+    per_step = 1024
+    trained = sum(r.tokens for r in stable if r.seed == 0 and r.mixture == "python") + sum(
+        r.tokens - r.wsd.start * per_step for r in expand_runs(wsd)
+        if r.family == "scaling" and r.seed == 0 and r.mixture == "python")
+    assert trained / (3 * sum(budgets)) <= 0.6
+
+
+def test_independent_specs_are_unchanged_by_the_grid_keys():
+    spec = run_spec(next(r for r in expand_runs(CONFIG) if r.run == "scaling-python-m2-t40k"), CONFIG)
+    assert "branch" not in spec and "stream_samples" not in spec["blend"]
+    assert spec["schedule"] == CONFIG["train"]["schedule"]
+
+
+def test_wsd_ladder_is_the_doubling_grid_so_a_middle_budget_moves_only_its_branch():
+    from codescale.experiments.grid import stable_runs
+
+    def plan(tokens):
+        config = wsd_config(tokens, languages=["python"], models=["m1"])
+        stable = run_spec(stable_runs(config)[0], config)
+        return stable, {r.tokens: run_spec(r, config) for r in expand_runs(config) if r.family == "scaling"}
+
+    stable, branches = plan([40960, 81920, 163840])
+    changed_stable, changed = plan([40960, 122880, 163840])   # 120 steps: branch point 102
+    assert changed_stable == stable and stable["stable"]["points"] == [34, 68, 136]
+    assert changed[122880]["branch"] == {"from": "scaling-python-m1-stable", "step": 68, "decay_start": 102}
+    assert changed[40960] == branches[40960] and changed[163840] == branches[163840]
+
+
+@pytest.mark.parametrize("family, message", [
+    ({"tokens": [40960]}, "too short"),
+])
+def test_wsd_with_one_budget_fails_validation(family, message):
+    import jsonschema
+
+    config = yaml.safe_load((Path(__file__).resolve().parents[3] / "config/config.yaml").read_text())
+    config["experiments"]["scaling"].update(grid="wsd", **family)
+    with pytest.raises(jsonschema.ValidationError, match=message):
+        validated(config)
+
+
+def test_wsd_branch_point_inside_warmup_is_a_config_error():
+    from codescale.configuration import ConfigError
+
+    config = wsd_config([2048, 4096])   # 2 steps: the branch point is the warmup's only step
+    with pytest.raises(ConfigError, match=r"experiments.scaling: the smallest budget 2048 .* inside the 1-step warmup"):
+        expand_runs(config)
+    config = wsd_config([40960, 81920], decay_fraction=0.95)
+    with pytest.raises(ConfigError, match="decay_fraction 0.95"):
+        expand_runs(config)

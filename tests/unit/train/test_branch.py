@@ -60,6 +60,13 @@ def test_branch_from_stable_checkpoint_matches_uninterrupted_wsd_run(tokens_dir,
     for key, value in a["model"].items():
         if isinstance(value, torch.Tensor):
             assert torch.allclose(value, b["model"][key], atol=1e-5), key
+    # logged every 3 steps, the branch's first record (step 9) averages its one step since step 8
+    loop.train_run(branch, runs / "coarse" / "scaling-python-t0-t3k", tokens_dir, log_interval=3,
+                   init_dir=runs / "scaling-python-t0-stable/points/step8")
+    coarse = records(runs / "coarse/scaling-python-t0-t3k/metrics.jsonl")
+    assert [r["step"] for r in coarse] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 12]
+    assert coarse[8]["loss"] == pytest.approx(whole[8]["loss"], abs=1e-4)
+    assert coarse[9]["loss"] == pytest.approx(sum(r["loss"] for r in whole[9:12]) / 3, abs=1e-4)
     meta = json.loads((runs / "scaling-python-t0-t3k/checkpoint/meta.json").read_text())
     assert meta["branch"]["from"] == "scaling-python-t0-stable" and meta["job_tokens"] == 4 * PER_STEP
 
