@@ -1,4 +1,4 @@
-"""The CPU shims rely on four Megatron-Core internals; if an upgrade changes them, these tests
+"""The CPU shims rely on five Megatron-Core internals; if an upgrade changes them, these tests
 fail and point at src/codescale/megatron.py. The pieces the package names resolve, lazily."""
 
 import inspect
@@ -100,3 +100,46 @@ def test_megatron_imports_without_compiling_gpu_fusions():
             "print('torch._inductor' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"  # Inductor (and its import cost) stayed out
+
+
+@cpu_only
+def test_linear_layers_still_need_the_autocast_shim():
+    import megatron.core.tensor_parallel.layers as layers
+
+    from codescale import megatron
+
+    megatron.install(seed=1)
+    fwd = inspect.getsource(inspect.unwrap(layers.LinearWithGradAccumulationAndAsyncCommunication.forward))
+    assert "torch.matmul" in fwd, "Megatron's linear forward changed: revisit shim 5"
+    for cls in (layers.ColumnParallelLinear, layers.RowParallelLinear):
+        assert getattr(cls._forward_impl, "__codescale_cpu__", False), cls
+        src = inspect.getsource(inspect.unwrap(cls._forward_impl))
+        assert "linear_with_grad_accumulation_and_async_allreduce" in src, f"{cls.__name__}: revisit shim 5"
+
+
+@cpu_only
+def test_bf16_autocast_backward_gives_fp32_weights_fp32_gradients():
+    from codescale import megatron
+    from codescale.train import distributed
+    from codescale.train.loop import causal_mask
+    from codescale.train.model import build_model
+    from codescale.train.shape import ModelShape
+
+    distributed.init()
+    try:
+        megatron.install(seed=1)
+        torch.manual_seed(0)
+        shape = ModelShape(layers=1, hidden=32, heads=4, ffn=64, vocab=64, seq=16)
+        model = build_model(shape, precision="bf16-autocast")
+        tokens = torch.randint(0, 64, (2, 16))
+        pos = torch.arange(16).expand(2, 16)
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            logits = model(tokens, pos, causal_mask(16, "cpu"))
+            loss = model(tokens, pos, causal_mask(16, "cpu"), labels=tokens).float().mean()
+        assert logits.dtype == torch.bfloat16   # the matmuls did run in bf16
+        loss.backward()
+        assert all(p.dtype == torch.float32 and p.grad is not None and p.grad.dtype == torch.float32
+                   for p in model.parameters())
+        assert all(torch.isfinite(p.grad).all() for p in model.parameters())
+    finally:
+        distributed.shutdown()

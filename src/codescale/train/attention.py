@@ -24,8 +24,6 @@ import math
 import torch
 import torch.nn.functional as F
 
-CAUSAL = 1  # megatron.core.transformer.enums.AttnMaskType.causal.value, without importing Megatron
-
 
 class SDPAttention(torch.nn.Module):
     """Drop-in ``core_attention`` for Megatron's ``SelfAttention``: [sq, b, heads, dim] in,
@@ -67,7 +65,7 @@ class SDPAttention(torch.nn.Module):
         mask = None
         if attention_mask is not None:
             mask = ~attention_mask.to(torch.bool)   # SDPA: True = may attend
-        elif getattr(self.attn_mask_type, "value", self.attn_mask_type) == CAUSAL and sq > 1:
+        elif getattr(self.attn_mask_type, "name", None) == "causal" and sq > 1:
             if sq != sk:
                 raise ValueError(f"causal attention without a mask needs sq == sk, got {sq} != {sk}")
             causal = True
