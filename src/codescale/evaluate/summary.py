@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from codescale.seeds import spread
 from codescale.train.shape import ModelShape
 
 COLUMNS = ["run", "family", "model", "params", "tokens", "mixture", "seed", "task", "lang_or_direction",
@@ -57,13 +58,26 @@ def build_summary(spec_files: list[str | Path], eval_files: list[str | Path],
                              ignore_index=True)
 
 
-def strategy_table(summary: pd.DataFrame) -> pd.DataFrame:
-    """Per strategy run: mean translation loss, BLEU and pass@1 over seen and over unseen
-    directions, and HumanEval pass@1 (the paper's Fig. 3 and Table 3 at this scale)."""
+#: The per-run strategy metrics of :func:`strategy_table`, in column order.
+STRATEGY_METRICS = ("seen_loss", "seen_bleu", "seen_pass@1", "unseen_loss", "unseen_bleu", "unseen_pass@1",
+                    "humaneval_pass@1")
+STRATEGY_KEYS = ["organization", "model", "params", "tokens"]
+
+
+def strategy_runs(summary: pd.DataFrame) -> pd.DataFrame:
+    """One row per strategy run (one seed): ``run``, :data:`STRATEGY_KEYS`, ``seed`` and the
+    :data:`STRATEGY_METRICS`: mean translation loss, BLEU and pass@1 over the seen and over the
+    unseen directions, and HumanEval pass@1 (NaN where the run has none)."""
     runs = summary[summary.family == "strategy"]
+    if "seed" not in runs:
+        runs = runs.assign(seed=0)
     rows = []
     for (run, org, model, params, tokens), group in runs.groupby(["run", "mixture", "model", "params", "tokens"]):
-        row = {"run": run, "organization": org, "model": model, "params": params, "tokens": tokens}
+        seeds = group.seed.fillna(0).astype(int).unique()
+        if len(seeds) != 1:
+            raise ValueError(f"strategy run {run} has rows of several seeds: {sorted(seeds)}")
+        row = {"run": run, "organization": org, "model": model, "params": params, "tokens": tokens,
+               "seed": int(seeds[0])}
         tr = group[group.task == "translation"]
         for kind in ("seen", "unseen"):
             part = tr[tr.direction_kind == kind]
@@ -73,5 +87,29 @@ def strategy_table(summary: pd.DataFrame) -> pd.DataFrame:
         he = group[(group.task == "humaneval") & (group.metric == "pass@1")].value
         row["humaneval_pass@1"] = float(he.mean()) if len(he) else float("nan")
         rows.append(row)
-    return pd.DataFrame(rows).sort_values(["params", "organization"], ignore_index=True) if rows else \
-        pd.DataFrame(columns=["run", "organization", "model", "params", "tokens"])
+    return pd.DataFrame(rows, columns=["run", *STRATEGY_KEYS, "seed", *STRATEGY_METRICS])
+
+
+def strategy_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """Per (organization, model, budget): each :data:`STRATEGY_METRICS` column (the paper's Fig. 3
+    and Table 3 at this scale) as the mean over the seeds' runs (:func:`strategy_runs`), with
+    ``{metric}_sd`` (sample sd over seeds) and ``{metric}_ci95_low`` / ``_high`` (95% t-interval
+    of the mean, :func:`codescale.seeds.spread`; NaN with one seed), ``n_seeds`` (runs in the
+    cell), ``seeds`` and ``runs`` (``;``-joined). A metric some seeds lack is averaged over the
+    seeds that have it."""
+    per_run = strategy_runs(summary)
+    columns = [*STRATEGY_KEYS, "n_seeds", "seeds"]
+    columns += [f"{m}{suffix}" for m in STRATEGY_METRICS for suffix in ("", "_sd", "_ci95_low", "_ci95_high")]
+    columns.append("runs")
+    rows = []
+    for key, cell in per_run.groupby(STRATEGY_KEYS, sort=True):
+        cell = cell.sort_values(["seed", "run"])
+        row = {**dict(zip(STRATEGY_KEYS, key, strict=True)), "n_seeds": len(cell),
+               "seeds": ";".join(str(s) for s in cell.seed), "runs": ";".join(cell.run)}
+        for metric in STRATEGY_METRICS:
+            s = spread(cell[metric])
+            row.update({metric: s["mean"], f"{metric}_sd": s["sd"], f"{metric}_ci95_low": s["ci95_low"],
+                        f"{metric}_ci95_high": s["ci95_high"]})
+        rows.append(row)
+    table = pd.DataFrame(rows, columns=columns)
+    return table.sort_values(["params", "tokens", "organization"], ignore_index=True)

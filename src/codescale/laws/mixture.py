@@ -59,6 +59,7 @@ from codescale.laws.fit import Law
 from codescale.laws.fitter import DEFAULT_OPTIONS, FitOptions, FittedLaw, fit_law
 from codescale.laws.forms import LawForm, Param, saturating_exp
 from codescale.laws.repetition import R_STAR, effective_tokens
+from codescale.seeds import spread
 
 MIXTURE_FAMILIES = ("scaling", "synergy", "mixtures")
 MODELS = ("paper", "transfer", "independent", "regmix", "uniform")
@@ -354,7 +355,12 @@ def compare_mixture_models(obs: pd.DataFrame, languages, laws, tau,
                            opts: FitOptions = DEFAULT_OPTIONS) -> pd.DataFrame:
     """Leave one mixture run out (all its seeds), refit every model, predict it. One row per
     (model, held-out mixture) plus an ``overall`` row per model: MAE of per-language and of
-    average loss, and the Spearman rank correlation of the average across held-out mixtures."""
+    average loss, and the Spearman rank correlation of the average across held-out mixtures.
+
+    The measured losses of a held-out mixture are means over its seeds: ``measured_average`` (and
+    ``meas_<lang>``) with ``n_seeds``, ``measured_sd_average`` (sd over seeds of each seed's
+    average loss; ``meas_sd_<lang>`` per language) and the 95% t-interval of the mean
+    (``measured_ci95_low`` / ``_high``; NaN with one seed). Errors are scored against the means."""
     mixes = obs[obs.family == "mixtures"]
     if mixes.empty:  # nothing to hold out: no held-out error, and the report says so
         return pd.DataFrame(columns=["scope", "model", "heldout", "skipped", "mae_average",
@@ -366,13 +372,18 @@ def compare_mixture_models(obs: pd.DataFrame, languages, laws, tau,
         rest = obs[~((obs.family == "mixtures") & (obs.mixture == mixture) & (obs.N == n) & (obs.D == d))]
         models, skipped = fit_models(rest, languages, laws, tau, quick)
         measured = held.groupby("target").loss.mean().reindex(languages).to_numpy()
+        sd = held.groupby("target").loss.std(ddof=1).reindex(languages).to_numpy()
         first = held.iloc[0]
         p = np.array([first[f"p_{x}"] for x in languages])
         unique = np.array([first[f"unique_{x}"] for x in languages])
         present = p > 0
+        # each seed's average over the languages the mixture trains on: its spread over seeds
+        seeds = spread(held[held.present].groupby("run").loss.mean())
         for name in MODELS:
             row = {"scope": "run", "model": name, "heldout": mixture, "N": n, "D": d,
-                   "measured_average": float(np.mean(measured[present]))}
+                   "measured_average": float(np.mean(measured[present])), "n_seeds": seeds["n"],
+                   "measured_sd_average": seeds["sd"], "measured_ci95_low": seeds["ci95_low"],
+                   "measured_ci95_high": seeds["ci95_high"]}
             if name not in models:
                 rows.append({**row, "skipped": skipped.get(name, "")})
                 continue
@@ -390,6 +401,7 @@ def compare_mixture_models(obs: pd.DataFrame, languages, laws, tau,
                 row["mae_language"] = float(err.mean())
                 row.update({f"pred_{x}": float(per[i]) for i, x in enumerate(languages)})
             row.update({f"meas_{x}": float(measured[i]) for i, x in enumerate(languages)})
+            row.update({f"meas_sd_{x}": float(sd[i]) for i, x in enumerate(languages)})
             rows.append(row)
     frame = pd.DataFrame(rows)
     overall = []
