@@ -40,10 +40,13 @@ REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "bench" / "results"
 
 
-def study_config(mode: str, languages: list[str], models: list[str], budgets: list[int]) -> dict:
+def study_config(mode: str, languages: list[str], models: list[str], budgets: list[int],
+                 warmup_steps: int | None = None) -> dict:
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
     config["experiments"] = {"scaling": {"languages": languages, "models": models, "tokens": budgets,
                                          "grid": mode}}
+    if mode == "wsd" and warmup_steps:
+        config["experiments"]["scaling"]["warmup_steps"] = warmup_steps
     return validated(config)
 
 
@@ -166,13 +169,21 @@ def main() -> None:
     ap.add_argument("--smallest", type=int, default=40960, help="smallest budget (tokens; 40 steps of 8 × 128)")
     ap.add_argument("--budgets", type=int, default=5, help="budgets, doubling from the smallest")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--warmup-steps", type=int, default=None,
+                    help="grid wsd: the stable run's warmup in steps (default: 10%% of the smallest budget's)")
+    ap.add_argument("--reuse-independent", metavar="JSON", default=None,
+                    help="take the independent mode's runs from an earlier result instead of training them")
+    ap.add_argument("--out", default="wsd_grid", help="result name under bench/results/")
     a = ap.parse_args()
     budgets = [a.smallest * 2**i for i in range(a.budgets)]
     work, tokens_dir = Path(a.work), Path(a.tokens_dir)
     modes, laws = {}, {}
     for mode in ("independent", "wsd"):
-        config = study_config(mode, a.languages, a.models, budgets)
-        modes[mode] = run_mode(mode, config, work, tokens_dir, a.workers)
+        config = study_config(mode, a.languages, a.models, budgets, a.warmup_steps)
+        if mode == "independent" and a.reuse_independent:
+            modes[mode] = json.loads(Path(a.reuse_independent).read_text())["modes"][mode]
+        else:
+            modes[mode] = run_mode(mode, config, work, tokens_dir, a.workers)
         opts = FitOptions(huber_delta=config["laws"]["huber_delta"], bootstrap=config["laws"]["bootstrap"],
                           seed=config["laws"]["seed"])
         laws[mode] = fit_laws(modes[mode]["points"], opts)
@@ -180,6 +191,8 @@ def main() -> None:
     diffs = np.array([p["loss"] - by_run[p["run"]] for p in modes["wsd"]["points"]])
     result = {
         "study": {"languages": a.languages, "models": a.models, "budgets": budgets, "workers": a.workers,
+                  "warmup_steps": config["experiments"]["scaling"].get("warmup_steps"),
+                  "independent_from": a.reuse_independent,
                   "decay_fraction": config["experiments"]["scaling"]["decay_fraction"],
                   "decay_shape": config["experiments"]["scaling"]["decay_shape"],
                   "independent_schedule": config["train"]["schedule"]},
@@ -192,9 +205,9 @@ def main() -> None:
         "comparison": compare(laws),
     }
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "wsd_grid.json").write_text(json.dumps(result, indent=2, default=lambda x: None if (
+    (OUT / f"{a.out}.json").write_text(json.dumps(result, indent=2, default=lambda x: None if (
         isinstance(x, float) and math.isnan(x)) else str(x)) + "\n")
-    (OUT / "wsd_grid.md").write_text(markdown(result))
+    (OUT / f"{a.out}.md").write_text(markdown(result))
     print(markdown(result))
 
 

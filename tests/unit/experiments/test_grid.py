@@ -211,3 +211,7 @@ def test_wsd_branch_point_inside_warmup_is_a_config_error():
     config = wsd_config([40960, 81920], decay_fraction=0.95)
     with pytest.raises(ConfigError, match="decay_fraction 0.95"):
         expand_runs(config)
+    with pytest.raises(ConfigError, match="branches at step 34, inside the 34-step warmup"):
+        expand_runs(wsd_config([40960, 81920], warmup_steps=34))
+    config = wsd_config([40960, 81920], warmup_steps=17)
+    assert run_spec(expand_runs(config)[0], config)["schedule"]["warmup_steps"] == 17
