@@ -17,6 +17,8 @@ import math
 import pandas as pd
 from scipy import stats
 
+from codescale.seeds import spread
+
 MIXTURES = ("uniform", "optimized")
 
 
@@ -43,17 +45,6 @@ def measured_losses(allocation: dict, summary: pd.DataFrame, run_ids: dict[str, 
     return pd.DataFrame(rows, columns=["mixture", "run", "lang", "measured"])
 
 
-def _mean_interval(values: pd.Series) -> tuple[float, float, float, float]:
-    """(mean, sd, low, high): the 95% t-interval of the mean; NaN bounds for one value."""
-    n = len(values)
-    mean = float(values.mean())
-    if n < 2:
-        return mean, math.nan, math.nan, math.nan
-    sd = float(values.std(ddof=1))
-    half = float(stats.t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
-    return mean, sd, mean - half, mean + half
-
-
 def compare_allocation(allocation: dict, summary: pd.DataFrame, run_ids: dict[str, list[str] | str]
                        ) -> pd.DataFrame:
     """One row per mixture and language, plus an ``average`` row per mixture: the law's
@@ -68,12 +59,13 @@ def compare_allocation(allocation: dict, summary: pd.DataFrame, run_ids: dict[st
         sub = long[long.mixture == mixture]
         for lang in [*sorted(props), "average"]:
             values = sub[sub.lang == lang].measured
-            mean, sd, low, high = _mean_interval(values)
+            stat = spread(values)
             rows.append({"mixture": mixture, "lang": lang,
                          "proportion": 1.0 if lang == "average" else props[lang],
                          "predicted": mix["predicted_average"] if lang == "average"
                          else pred.get(lang, math.nan),
-                         "measured": mean, "sd": sd, "ci95_low": low, "ci95_high": high,
+                         "measured": stat["mean"], "sd": stat["sd"], "ci95_low": stat["ci95_low"],
+                         "ci95_high": stat["ci95_high"],
                          "seeds": len(values), "runs": ";".join(sub[sub.lang == lang].run)})
     frame = pd.DataFrame(rows)
     frame["error"] = frame.measured - frame.predicted
