@@ -118,7 +118,8 @@ def _steps(tokens: int, config: dict) -> int:
 
 def wsd_plan(family: str, spec: dict, config: dict) -> dict:
     """The WSD grid of one family in steps: ``warmup`` (the family's ``warmup_steps``, else the
-    smallest budget's ``warmup_fraction`` of its steps; one warmup for all),
+    largest budget's ``warmup_fraction`` of its steps, at most half the smallest budget's branch
+    point; one warmup for all),
     ``stream_samples`` (the largest budget's samples), ``ladder`` (the stable run's checkpoint
     steps, its last one the largest budget's branch point) and, per budget, ``(branch point, ladder
     start)``. Raises ``ConfigError`` naming the key when the grid cannot branch."""
@@ -129,14 +130,16 @@ def wsd_plan(family: str, spec: dict, config: dict) -> dict:
     fraction = spec["decay_fraction"]
     schedule = config["train"]["schedule"]
     steps = {t: _steps(t, config) for t in tokens}
-    warmup = spec.get("warmup_steps") or max(1, int(round(schedule["warmup_fraction"] * steps[tokens[0]])))
     points = {t: branch_point(steps[t], fraction) for t in tokens}
     first = points[tokens[0]]
+    # The largest budget's warmup_fraction, but over by half the smallest budget's branch point: a
+    # warmup of the smallest budget's 10% is too short for the long runs (bench/results/wsd_grid.md).
+    warmup = spec.get("warmup_steps") or max(1, min(int(round(schedule["warmup_fraction"] * steps[tokens[-1]])),
+                                                    first // 2))
     if first <= warmup:
         raise ConfigError(f"{key}: the smallest budget {tokens[0]} ({steps[tokens[0]]} steps) branches at "
-                          f"step {first}, inside the {warmup}-step warmup (warmup_steps, or train.schedule."
-                          f"warmup_fraction {schedule['warmup_fraction']} of its steps, + decay_fraction "
-                          f"{fraction} of them must stay below its steps)")
+                          f"step {first}, inside the {warmup}-step warmup (warmup_steps, and decay_fraction {fraction} "
+                          "of its steps, must leave it steps at the peak rate)")
     ladder_budgets, b = [], tokens[0]
     while b < tokens[-1]:
         ladder_budgets.append(b)

@@ -154,12 +154,12 @@ def test_wsd_grid_has_one_stable_run_per_language_model_seed_and_keeps_run_ids()
     assert all(r.run not in {s.run for s in stable} for r in expand_runs(wsd))   # stable runs are not evaluated
     s = run_spec(next(r for r in stable if r.run == "scaling-python-m2-stable-s1"), wsd)
     assert s["stable"] == {"points": [34, 68, 136, 272, 544]} and s["tokens"] == 544 * 1024
-    assert s["schedule"] == {"kind": "wsd", "lr": 0.01, "min_lr": 0.001, "warmup_steps": 4, "decay_steps": 0,
+    assert s["schedule"] == {"kind": "wsd", "lr": 0.01, "min_lr": 0.001, "warmup_steps": 17, "decay_steps": 0,
                              "decay_shape": "1-sqrt"}
     assert s["seed"] == CONFIG["train"]["seed"] + 1 and s["blend"]["stream_samples"] == 640 * 8
     b = run_spec(next(r for r in expand_runs(wsd) if r.run == "scaling-python-m2-t163840-s1"), wsd)
     assert b["branch"] == {"from": "scaling-python-m2-stable-s1", "step": 136, "decay_start": 136}
-    assert b["schedule"]["decay_steps"] == 24 and b["schedule"]["warmup_steps"] == 4
+    assert b["schedule"]["decay_steps"] == 24 and b["schedule"]["warmup_steps"] == 17   # min(64, 34 // 2)
     assert b["tokens"] == 163840 and b["blend"]["stream_samples"] == 640 * 8 and b["seed"] == s["seed"]
     # tokens trained: the stable run once, then each branch from its point: <= 60% of the independent grid's
     per_step = 1024
@@ -208,8 +208,8 @@ def test_wsd_branch_point_inside_warmup_is_a_config_error():
     config = wsd_config([2048, 4096])   # 2 steps: the branch point is the warmup's only step
     with pytest.raises(ConfigError, match=r"experiments.scaling: the smallest budget 2048 .* inside the 1-step warmup"):
         expand_runs(config)
-    config = wsd_config([40960, 81920], decay_fraction=0.95)
-    with pytest.raises(ConfigError, match="decay_fraction 0.95"):
+    config = wsd_config([40960, 81920], decay_fraction=0.99)   # branches at step 0
+    with pytest.raises(ConfigError, match="decay_fraction 0.99"):
         expand_runs(config)
     with pytest.raises(ConfigError, match="branches at step 34, inside the 34-step warmup"):
         expand_runs(wsd_config([40960, 81920], warmup_steps=34))
