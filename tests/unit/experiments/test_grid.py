@@ -56,9 +56,10 @@ def test_mixtures_are_seeded_and_normalised():
 
 
 def test_allocation_runs_and_optimized_blend():
-    runs = allocation_runs(CONFIG)
-    assert [r.mixture for r in runs] == ["uniform", "optimized"]
-    spec = run_spec(runs[1], CONFIG)
+    runs = allocation_runs(CONFIG)  # the embedded default: three seeds of each mixture
+    assert [r.mixture for r in runs] == ["uniform"] * 3 + ["optimized"] * 3
+    assert [r.seed for r in runs] == [0, 1, 2] * 2
+    spec = run_spec(runs[3], CONFIG)
     alloc = {"mixtures": {"optimized": {"proportions": {"go": 0.75, "rust": 0.25, "java": 0.0}}}}
     spec = with_allocation(spec, alloc)
     assert spec["blend"] == {"prefixes": ["go/train", "rust/train"], "weights": [0.75, 0.25]}
@@ -120,7 +121,8 @@ def test_seeds_must_be_unique_and_non_negative():
 def test_natural_language_keeps_its_share_in_both_allocation_runs():
     cfg = dict(CONFIG, languages=[*CONFIG["languages"], "text"],
                allocation={**CONFIG["allocation"], "budgets": {"b400b": {"model": "m2", "tokens": 400 * 10**9,
-                                                                        "text_tokens": 50 * 10**9}}})
+                                                                        "text_tokens": 50 * 10**9}},
+                           "seeds": []})
     uniform, optimized = allocation_runs(cfg)
     blend = run_spec(uniform, cfg)["blend"]
     weights = dict(zip(blend["prefixes"], blend["weights"], strict=True))
