@@ -258,6 +258,8 @@ NO_DEFAULT = {
     ".experiments.strategy.seq": "default: train.seq", ".experiments.strategy.batch": "default: train.batch",
     **{f".experiments.{fam}.seeds": "absent: one run per point, id and seed as without replicates"
        for fam in ("scaling", "synergy", "mixtures", "strategy")},
+    **{f".experiments.{fam}.warmup_steps": "absent: from warmup_fraction (grid.py)"
+       for fam in ("scaling", "mixtures")},
     ".evaluate.translation": "a task of the study", ".evaluate.humaneval": "a task of the study",
     ".evaluate.multipl_e": "a task of the study",
     ".synth": "study 3", ".synth.user_pairs.train": "your own data", ".synth.user_pairs.eval": "your own data",
