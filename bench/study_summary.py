@@ -101,15 +101,15 @@ def mixture_section(res: Path) -> list[str]:
     m = json.loads(path.read_text())
     out = ["## Mixture laws (held out one mixture run at a time)", "",
            f"chosen: {m.get('chosen')} ({m.get('chosen_reason')})", ""]
-    vt = m.get("versus_trivial", {})
+    vt = m.get("chosen_vs_trivial", {})
     if vt:
-        out += [f"versus the mixture-blind predictor: {json.dumps(vt)}", ""]
+        out += [f"chosen law versus the mixture-blind predictor: {json.dumps(vt)}", ""]
     models = res / "laws/mixture_models.csv"
     if models.is_file():
         frame = pd.read_csv(models)
         if "scope" in frame:
-            summary = frame[frame.scope == "summary"] if (frame.scope == "summary").any() else frame
-            out += ["```", summary.to_string(index=False, max_colwidth=40), "```", ""]
+            overall = frame[frame.scope == "overall"].dropna(axis=1, how="all")
+            out += ["```", overall.to_string(index=False, max_colwidth=40), "```", ""]
     return out
 
 
