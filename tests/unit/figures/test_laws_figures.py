@@ -37,17 +37,8 @@ LAWS = {lang: {"params": LAW.to_dict()} for lang in ("go", "rust")}
 
 
 @pytest.fixture
-def figures(monkeypatch):
-    """The figures each plot saves, kept open for inspection."""
-    kept = []
-    real = laws_figures.save
-
-    def keep(fig, pdf, png):
-        kept.append(fig)
-        real(fig, pdf, png)  # closes the figure; its artists stay readable
-
-    monkeypatch.setattr(laws_figures, "save", keep)
-    return kept
+def figures(keep_figures):
+    return keep_figures(laws_figures)
 
 
 def _magic(tmp_path, name):

@@ -16,16 +16,8 @@ REPORT = {"languages": ["a", "b"],
 
 
 @pytest.fixture
-def figures(monkeypatch):
-    kept = []
-    real = mixture_figure.save
-
-    def keep(fig, pdf, png):
-        kept.append(fig)
-        real(fig, pdf, png)
-
-    monkeypatch.setattr(mixture_figure, "save", keep)
-    return kept
+def figures(keep_figures):
+    return keep_figures(mixture_figure)
 
 
 def comparison(seeds: int | None) -> pd.DataFrame:

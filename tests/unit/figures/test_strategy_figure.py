@@ -12,16 +12,8 @@ from tests.unit.evaluate.test_strategy_table import strategy_summary
 
 
 @pytest.fixture
-def figures(monkeypatch):
-    kept = []
-    real = strategy_figure.save
-
-    def keep(fig, pdf, png):
-        kept.append(fig)
-        real(fig, pdf, png)
-
-    monkeypatch.setattr(strategy_figure, "save", keep)
-    return kept
+def figures(keep_figures):
+    return keep_figures(strategy_figure)
 
 
 def _magic(tmp_path):
