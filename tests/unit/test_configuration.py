@@ -251,6 +251,7 @@ NO_DEFAULT = {
     ".sources.*.repo_root": "without it each package is one repository",
     ".train.schedule.decay_fraction": "wsd and wcl only",
     ".train.schedule.wcl_mid_lr": "wcl only",
+    "#model.lr": "absent: train.schedule.lr",
     ".experiments.scaling": "a family of the study", ".experiments.synergy": "a family of the study",
     ".experiments.mixtures": "a family of the study", ".experiments.strategy": "a family of the study",
     ".experiments.scaling.languages": "default: all languages",

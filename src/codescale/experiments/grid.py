@@ -289,10 +289,25 @@ def allocation_budget_runs(config: dict) -> dict[str, dict[str, list[Run]]]:
     return out
 
 
+def model_schedule(schedule: dict, lr: float | None) -> dict:
+    """``train.schedule`` with a model's own peak rate (``models.<name>.lr``; ``None``: as it is).
+    ``min_lr`` (and WCL's ``wcl_mid_lr``) keep their ratio to the peak. Under the standard
+    parametrization the best rate falls with width, so one rate for every size of a grid bends
+    the size term of its laws (bench/results/lr_sweep.md)."""
+    out = dict(schedule)
+    if lr is not None:
+        scale = lr / schedule["lr"]
+        out["lr"], out["min_lr"] = lr, schedule["min_lr"] * scale
+        if out.get("wcl_mid_lr") is not None:
+            out["wcl_mid_lr"] = schedule["wcl_mid_lr"] * scale
+    return out
+
+
 def run_spec(run: Run, config: dict, weights: dict[str, float] | None = None) -> dict:
     """The JSON spec of ``run``; ``weights`` overrides the blend (optimized allocation runs)."""
     train = config["train"]
     model = dict(config["models"][run.model])
+    schedule = model_schedule(train["schedule"], model.pop("lr", None))
     model.update(vocab=config["tokenizer"]["vocab_size"], seq=run.seq or train["seq"])
     batch = {"global": run.batch[0], "micro": run.batch[1]} if run.batch else dict(train["batch"])
     pairs = list(weights.items()) if weights is not None else list(run.weights)
@@ -311,7 +326,7 @@ def run_spec(run: Run, config: dict, weights: dict[str, float] | None = None) ->
         "tokens": run.tokens,
         "blend": blend,
         "batch": batch,
-        "schedule": dict(train["schedule"]),
+        "schedule": schedule,
         "optimizer": dict(train["optimizer"]),
         "precision": train["precision"],
         "document_mask": train["document_mask"],
@@ -322,7 +337,7 @@ def run_spec(run: Run, config: dict, weights: dict[str, float] | None = None) ->
     if run.wsd:  # only WSD grid runs: independent runs' specs (and caches) stay as they were
         w = run.wsd
         total = _steps(run.tokens, config)
-        spec["schedule"] = {"kind": "wsd", "lr": train["schedule"]["lr"], "min_lr": train["schedule"]["min_lr"],
+        spec["schedule"] = {"kind": "wsd", "lr": schedule["lr"], "min_lr": schedule["min_lr"],
                             "warmup_steps": w.warmup_steps, "decay_steps": 0 if w.is_stable else total - w.decay_start,
                             "decay_shape": w.decay_shape}
         spec["blend"]["stream_samples"] = w.stream_samples

@@ -33,3 +33,16 @@ def test_seeds_give_one_run_per_mixture_and_seed():
 def test_duplicate_seeds_are_refused():
     with pytest.raises(ValueError, match="seeds must be unique"):
         allocation_runs(_config(seeds=[1, 1]))
+
+
+def test_a_models_own_learning_rate_scales_its_schedule_and_leaves_the_others():
+    from codescale.experiments.grid import Run
+
+    config = _config()
+    config["models"]["m2"] = {"layers": 1, "hidden": 16, "heads": 2, "ffn": 48, "lr": 0.003}
+    config["train"]["schedule"] = {"kind": "cosine", "lr": 0.01, "min_lr": 0.001, "warmup_fraction": 0.1}
+    plain = run_spec(Run("r1", "scaling", "go", "m1", 4000, (("go", 1.0),)), config)
+    own = run_spec(Run("r2", "scaling", "go", "m2", 4000, (("go", 1.0),)), config)
+    assert plain["schedule"] == config["train"]["schedule"]
+    assert own["schedule"]["lr"] == 0.003 and own["schedule"]["min_lr"] == pytest.approx(0.0003)
+    assert "lr" not in own["model"] and own["model"]["hidden"] == 16
