@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 
@@ -33,8 +35,8 @@ def plot_allocation(allocation: dict, comparison: pd.DataFrame, pdf, png,
                   f" [{lo:.3f}, {hi:.3f}] nats")
     trivial = allocation.get("law", {}).get("versus_trivial", {}).get("mae_average")
     if trivial and not trivial["chosen_beats_trivial"]:
-        title += (f"\nwarning: on held-out mixtures the law (MAE {trivial['chosen']:.3f}) does not beat "
-                  f"the mixture-blind predictor ({trivial['trivial']:.3f})")
+        title += "\n" + textwrap.fill(f"warning: on held-out mixtures the law (MAE {trivial['chosen']:.3f}) "
+                                      f"does not beat the mixture-blind predictor ({trivial['trivial']:.3f})", 70)
     ax1.set_xticks(x, langs, rotation=30)
     ax1.set_ylabel("share of code tokens")
     ax1.set_title(title, fontsize=9)
@@ -61,7 +63,7 @@ def plot_allocation(allocation: dict, comparison: pd.DataFrame, pdf, png,
     if difference is not None and "average" in set(difference.lang):
         from codescale.allocate.compare import verdict_sentence
 
-        title2 += "\n" + verdict_sentence(difference)
+        title2 += "\n" + textwrap.fill(verdict_sentence(difference), 70)
     ax2.set_title(title2, fontsize=9)
     lo = comparison[["measured", "predicted"]].min().min()
     ax2.set_ylim(bottom=max(0.0, lo * 0.8))
