@@ -246,10 +246,8 @@ def train_run(spec: dict, run_dir: str | Path, tokens_dir: str | Path, *, thread
     start_dir = None
     if (resume_dir / STATE_FILE).is_file():  # resume after an interruption
         start_dir = resume_dir
-        print(f"resuming {spec['run']} from {resume_dir}", file=sys.stderr)
     elif branch:  # a WSD branch starts from its stable run's checkpoint
         start_dir = Path(init_dir) if init_dir else branch_checkpoint(spec, run_dir.parent)
-        print(f"branching {spec['run']} from {start_dir}", file=sys.stderr)
     elif points:
         shutil.rmtree(partial, ignore_errors=True)
     if start_dir is not None:
@@ -263,6 +261,8 @@ def train_run(spec: dict, run_dir: str | Path, tokens_dir: str | Path, *, thread
         _restore_rng(state)
         metrics_path.write_text(_kept_metrics(start_dir / "metrics.jsonl", step))  # records up to it
         mode = "a"
+        verb = "resuming" if start_dir == resume_dir else "branching"
+        print(f"{verb} {spec['run']} from step {step} ({start_dir})", file=sys.stderr)
     branch_tokens = None
     if branch:  # tokens of the stable checkpoint: those before this job
         branch_tokens = branch["step"] * spec["batch"]["global"] * shape.seq

@@ -32,7 +32,7 @@ def test_training_learns_and_logs(tokens_dir, tmp_path):
     assert not (tmp_path / ".dataset_cache").exists()
 
 
-def test_resume_after_interruption_matches_uninterrupted(tokens_dir, tmp_path, monkeypatch):
+def test_resume_after_interruption_matches_uninterrupted(tokens_dir, tmp_path, monkeypatch, capsys):
     s = tiny_spec(document_mask=False)
     loop.train_run(s, tmp_path / "full", tokens_dir, log_interval=2)
     full = loop.load_model_state(tmp_path / "full" / "checkpoint")
@@ -54,7 +54,10 @@ def test_resume_after_interruption_matches_uninterrupted(tokens_dir, tmp_path, m
     assert json.loads((tmp_path / "cut/resume/meta.json").read_text())["step"] == 4
     # Snakemake deletes a failed job's outputs (metrics.jsonl, checkpoint/) before the retry.
     (tmp_path / "cut/metrics.jsonl").unlink()
+    capsys.readouterr()
     loop.train_run(s, tmp_path / "cut", tokens_dir, log_interval=2, checkpoint_interval=4)
+    # the log line the SLURM workflow test reads to see that a killed job resumed
+    assert f"resuming {s['run']} from step 4 (" in capsys.readouterr().err
     resumed = loop.load_model_state(tmp_path / "cut" / "checkpoint")
     assert resumed["step"] == full["step"] == 8
     for key, value in full["model"].items():
