@@ -1,6 +1,7 @@
 """The CPU shims rely on five Megatron-Core internals; if an upgrade changes them, these tests
 fail and point at src/codescale/megatron.py. The pieces the package names resolve, lazily."""
 
+import contextlib
 import inspect
 
 import pytest
@@ -54,19 +55,28 @@ def test_internals_still_look_as_assumed():
         assert hasattr(mrandom.CudaRNGStatesTracker, name)
 
 
-@cpu_only
-def test_forward_backward_on_cpu():
+@contextlib.contextmanager
+def _tiny_cpu_model_setup():
+    """A single-process Megatron CPU setup, seeded, and the tiny shape both model tests build."""
     from codescale import megatron
     from codescale.train import distributed
-    from codescale.train.loop import causal_mask
-    from codescale.train.model import build_model
     from codescale.train.shape import ModelShape
 
     distributed.init()
     try:
         megatron.install(seed=1)
         torch.manual_seed(0)
-        shape = ModelShape(layers=1, hidden=32, heads=4, ffn=64, vocab=64, seq=16)
+        yield ModelShape(layers=1, hidden=32, heads=4, ffn=64, vocab=64, seq=16)
+    finally:
+        distributed.shutdown()
+
+
+@cpu_only
+def test_forward_backward_on_cpu():
+    from codescale.train.loop import causal_mask
+    from codescale.train.model import build_model
+
+    with _tiny_cpu_model_setup() as shape:
         model = build_model(shape)
         n_params = sum(p.numel() for n, p in model.named_parameters()
                        if "embedding" not in n and "output_layer" not in n)
@@ -86,8 +96,6 @@ def test_forward_backward_on_cpu():
             t2[:, -1] = (t2[:, -1] + 1) % 64
             b = model(t2, pos, causal_mask(16, "cpu"))
         assert torch.allclose(a[:, :-1], b[:, :-1], atol=1e-5)
-    finally:
-        distributed.shutdown()
 
 
 @cpu_only
@@ -119,17 +127,10 @@ def test_linear_layers_still_need_the_autocast_shim():
 
 @cpu_only
 def test_bf16_autocast_backward_gives_fp32_weights_fp32_gradients():
-    from codescale import megatron
-    from codescale.train import distributed
     from codescale.train.loop import causal_mask
     from codescale.train.model import build_model
-    from codescale.train.shape import ModelShape
 
-    distributed.init()
-    try:
-        megatron.install(seed=1)
-        torch.manual_seed(0)
-        shape = ModelShape(layers=1, hidden=32, heads=4, ffn=64, vocab=64, seq=16)
+    with _tiny_cpu_model_setup() as shape:
         model = build_model(shape, precision="bf16-autocast")
         tokens = torch.randint(0, 64, (2, 16))
         pos = torch.arange(16).expand(2, 16)
@@ -141,5 +142,3 @@ def test_bf16_autocast_backward_gives_fp32_weights_fp32_gradients():
         assert all(p.dtype == torch.float32 and p.grad is not None and p.grad.dtype == torch.float32
                    for p in model.parameters())
         assert all(torch.isfinite(p.grad).all() for p in model.parameters())
-    finally:
-        distributed.shutdown()
