@@ -1,11 +1,12 @@
 """Learning rate against model width at one budget: does one rate suit every size of a scaling grid?
 
-Usage: python bench/lr_sweep.py TOKENS_DIR [--lang python] [--tokens 256000]
+Usage: python bench/lr_sweep.py TOKENS_DIR [--lang python] [--tokens 256000] [--shapes c1 c3 c5]
+       [--rates 0.001 0.003 0.01 0.03]
 
 Trains each (shape, peak rate) once with the CPU path (cosine from the peak to a tenth of it, 5%
 warmup, batch 10 × seq 128, precision auto, one thread, seed 1234, so every run reads the same data
 in the same order) and prints the training loss of the last 20 steps (fresh data: under one epoch).
-Shapes are config/study-cpu.yaml's c1 (hidden 24), c3 (48) and c5 (128).
+Shapes are config/study-cpu.yaml's c1-c5 (hidden 24, 32, 48, 80, 128); by default c1, c3 and c5.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from pathlib import Path
 
 from codescale.train.loop import train_run
 
-SHAPES = {"c1": (24, 2, 64), "c3": (48, 4, 128), "c5": (128, 4, 344)}
+SHAPES = {"c1": (24, 2, 64), "c2": (32, 2, 88), "c3": (48, 4, 128), "c4": (80, 4, 216),
+          "c5": (128, 4, 344)}
 RATES = (0.001, 0.003, 0.01, 0.03)
 
 
@@ -40,11 +42,13 @@ def main() -> None:
     ap.add_argument("tokens_dir")
     ap.add_argument("--lang", default="python")
     ap.add_argument("--tokens", type=int, default=256000)
+    ap.add_argument("--shapes", nargs="+", default=["c1", "c3", "c5"], choices=sorted(SHAPES))
+    ap.add_argument("--rates", nargs="+", type=float, default=list(RATES))
     a = ap.parse_args()
-    print(f"| shape | {' | '.join(f'lr {r:g}' for r in RATES)} |")
-    print(f"|---|{'---|' * len(RATES)}")
-    for shape in SHAPES:
-        losses = [final_loss(shape, r, a.tokens_dir, a.lang, a.tokens) for r in RATES]
+    print(f"| shape | {' | '.join(f'lr {r:g}' for r in a.rates)} |")
+    print(f"|---|{'---|' * len(a.rates)}")
+    for shape in a.shapes:
+        losses = [final_loss(shape, r, a.tokens_dir, a.lang, a.tokens) for r in a.rates]
         print(f"| {shape} (hidden {SHAPES[shape][0]}) | " + " | ".join(f"{x:.3f}" for x in losses) + " |", flush=True)
 
 
