@@ -37,6 +37,10 @@ include: "workflow/rules/evaluate.smk"
 include: "workflow/rules/laws.smk"
 include: "workflow/rules/allocate.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/paper_laws.smk"
+include: "workflow/rules/paper_strategy.smk"
+include: "workflow/rules/claims.smk"
+include: "workflow/rules/report.smk"
 
 
 # Before any job starts (not on a dry run): every language the study compiles and runs must compile

@@ -369,6 +369,11 @@ def get_final_outputs():
         "results/figures/mixture_models.png",
         *(["results/laws/translation_laws.csv", "results/figures/translation_laws.png"]
           if "strategy" in config["experiments"] else []),
+        # the paper's figures and tables, the claims check and the report's provenance (issue 15)
+        *paper_laws_outputs(),
+        *paper_strategy_outputs(),
+        *claims_outputs(),
+        *report_outputs(),
     ]
 
 
