@@ -758,9 +758,7 @@ table {{ border-collapse: collapse; width: 100%; table-layout: fixed; }}
 th, td {{ border-bottom: 1px solid #ccc; padding: 6px 8px; vertical-align: top; text-align: left;
           overflow-wrap: anywhere; }}
 th {{ background: #f4f4f4; position: sticky; top: 0; }}
-col.id {{ width: 4.5em; }} col.claim {{ width: 22%; }} col.q {{ width: 15%; }} col.num {{ width: 10%; }}
-col.paper {{ width: 4.5em; }} col.verdict {{ width: 10.5em; }}
-td.num {{ font-variant-numeric: tabular-nums; }}
+td.num {{ font-variant-numeric: tabular-nums; overflow-wrap: normal; }}
 td.id {{ font-weight: bold; white-space: nowrap; overflow-wrap: normal; }}
 td.q, .sub {{ color: #555; font-size: 12px; }}
 .sub {{ margin-top: 2px; }}
@@ -772,10 +770,9 @@ details {{ font-size: 11px; color: #444; }}
 <p>{esc(paper.CITATION)}: its claims beside this run's results. Each verdict is computed from the
 results by the rules of <code>codescale.claims</code> (this section's caption states them):
 {esc(tally)}.</p>
-<table><colgroup><col class=id><col class=claim><col class=q><col class=num><col class=paper>
-<col class=verdict><col></colgroup>
-<thead><tr><th>id</th><th>claim (the paper's)</th><th>what we computed</th><th>ours [95% interval]</th>
-<th>paper</th><th>verdict</th><th>why</th></tr></thead>
+<table><thead><tr><th style="width:5%">id</th><th style="width:22%">claim (the paper's)</th>
+<th style="width:15%">what we computed</th><th style="width:11%">ours [95% interval]</th>
+<th style="width:6%">paper</th><th style="width:11%">verdict</th><th style="width:30%">why</th></tr></thead>
 <tbody>
 {chr(10).join(body)}
 </tbody></table>
