@@ -19,6 +19,8 @@ from snakemake.utils import min_version
 
 min_version("9.0")
 
+report: "workflow/report/workflow.rst"
+
 
 # --configfile files are overlays on the embedded default, unless one says `standalone: true`
 # (config/paper.yaml: its sources, models and budgets replace the default's, not join them).

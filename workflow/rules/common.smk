@@ -353,11 +353,11 @@ def get_task_dirs(wildcards=None):
 # The report's sections (Snakemake report categories), in reading order: every report() names one.
 REPORT_SECTIONS = {
     "claims": "1. Claims check",
-    "laws": "2. Study 1: per-language laws",
-    "synergy": "3. Study 2: synergy",
-    "strategy": "4. Study 3: cross-lingual strategies",
-    "allocation": "5. Study 4: mixture laws and allocation",
-    "curation": "6. Data: curation",
+    "laws": "2. Study 1 — per-language laws",
+    "synergy": "3. Study 2 — synergy",
+    "strategy": "4. Study 3 — cross-lingual strategies",
+    "allocation": "5. Study 4 — mixture laws and allocation",
+    "curation": "6. Data — curation",
     "provenance": "7. Provenance",
 }
 
