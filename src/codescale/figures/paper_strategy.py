@@ -380,7 +380,7 @@ def pass_at_1_table(summary: pd.DataFrame) -> pd.DataFrame:
     so in ``note``."""
     runs = pass_at_1_runs(summary)
     keys = ["organization", "model", "params", "tokens", "task", "lang"]
-    published = getattr(paper, "MULTIPL_E_PASS_AT_1", None)
+    published = paper.MULTIPL_E_PASS_AT_1
     if not len(runs):
         strat = summary[summary.family == "strategy"]
         cells = strat[["mixture", "model", "params", "tokens"]].drop_duplicates()
@@ -425,8 +425,6 @@ def pass_at_1_table(summary: pd.DataFrame) -> pd.DataFrame:
                 published.get(lang, {}).get(size, {}).get(org, math.nan)
                 for org, lang in zip(table.organization, table.lang, strict=True)
             ]
-    else:
-        table["note"] = [n + ("; " if n else "") + "the paper's Table 3 is not in codescale.paper" for n in table.note]
     order = {o: i for i, o in enumerate(_ordered(table.organization))}
     table = table.assign(_o=table.organization.map(order), _l=table.lang.eq("average"))
     return table.sort_values(["params", "tokens", "task", "_l", "lang", "_o"], ignore_index=True).drop(
