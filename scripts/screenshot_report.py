@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -79,15 +81,24 @@ def chromium() -> str:
     raise SystemExit(77)
 
 
-def screenshot(browser: str, page: Path, png: Path, width: int, height: int, profile: Path, wait_ms: int) -> None:
+def screenshot(browser: str, page: Path, png: Path, width: int, height: int, profile: Path, wait_ms: int) -> bool:
+    """Whether Chromium wrote ``png`` of ``page``."""
     cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
            "--disable-background-networking", "--disable-component-update", "--disable-sync",
            "--host-resolver-rules=MAP * ~NOTFOUND",  # offline: the report must need no network
            f"--user-data-dir={profile}", f"--window-size={width},{height}", f"--virtual-time-budget={wait_ms}",
            f"--screenshot={png}", page.as_uri()]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
-    if proc.returncode != 0 or not png.is_file():
-        raise SystemExit(f"chromium failed on {page.name} ({proc.returncode}):\n{proc.stderr[-2000:]}")
+    for _ in range(2):  # headless Chromium now and then hangs on a page: one more try
+        png.unlink(missing_ok=True)
+        # its own process group, so that a hung browser goes with all its helper processes
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            if proc.wait(timeout=90) == 0 and png.is_file():
+                return True
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    return False
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     if end < 0:
         raise SystemExit(f"{args.report}: no </body>")
     args.outdir.mkdir(parents=True, exist_ok=True)
-    rows = []
+    rows, failed = [], 0
     with tempfile.TemporaryDirectory(prefix="screenshot_report.") as tmp:
         tmp = Path(tmp)
         for stem, view, what in views(html):
@@ -116,13 +127,15 @@ def main(argv: list[str] | None = None) -> int:
             page.write_text(html[:end] + OPEN_VIEW % (json.dumps(view), json.dumps(VIEWS)) + html[end:],
                             encoding="utf-8")
             height = args.front_height if stem == "00_front" else args.height
-            screenshot(browser, page, args.outdir / f"{stem}.png", args.width, height, tmp / "profile",
-                       args.wait_ms)
+            ok = screenshot(browser, page, args.outdir / f"{stem}.png", args.width, height, tmp / "profile",
+                            args.wait_ms)
             page.unlink()
+            failed += not ok
+            what = what if ok else f"FAILED (Chromium wrote nothing twice): {what}"
             rows.append(f"{stem}.png\t{what}")
             print(f"{stem}.png: {what}", flush=True)
     (args.outdir / "pages.tsv").write_text("page\tshows\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -508,6 +508,12 @@ def render_page(provenance: dict) -> str:
             f"<body>\n{render_block(provenance, open_details=True)}\n</body></html>\n")
 
 
+def write_provenance(provenance: dict, path: str | os.PathLike) -> None:
+    """results/provenance.json, atomically, its keys in their own order (the config's as in
+    config/*.yaml; codescale.artifacts.write_json would sort them)."""
+    write_text(path, json.dumps(provenance, indent=2, ensure_ascii=False) + "\n")
+
+
 def write_pages(provenance: dict, page: str | os.PathLike, front: str | os.PathLike) -> None:
     """The full page (the report's Provenance section) and the front page's block, atomically."""
     write_text(page, render_page(provenance))

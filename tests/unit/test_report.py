@@ -282,6 +282,10 @@ def test_the_page_is_standalone_with_every_part_open(repo, tmp_path):
 
 def test_write_pages_writes_both(repo, tmp_path):
     p = provenance(repo, tmp_path)
+    report.write_provenance(p, tmp_path / "out/provenance.json")
+    back = json.loads((tmp_path / "out/provenance.json").read_text())
+    assert back == p and list(back["config"]) == list(CONFIG)  # the config keeps its order
+    assert render_config(back["config"]) == render_config(CONFIG)
     report.write_pages(p, tmp_path / "out/page.html", tmp_path / "out/front.html")
     assert (tmp_path / "out/page.html").read_text() == render_page(p)
     assert (tmp_path / "out/front.html").read_text().strip() == render_block(p)

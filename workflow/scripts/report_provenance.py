@@ -5,8 +5,7 @@ sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
 
 from pathlib import Path  # noqa: E402
 
-from codescale.artifacts import write_json  # noqa: E402
-from codescale.report import gather_provenance  # noqa: E402
+from codescale.report import gather_provenance, write_provenance  # noqa: E402
 
 s = snakemake  # noqa: F821
 provenance = gather_provenance(
@@ -16,6 +15,6 @@ provenance = gather_provenance(
     stages=s.params.stages,
     skip_rules=tuple(s.params.own_rules),
 )
-write_json(s.output[0], provenance)
+write_provenance(provenance, s.output[0])
 print(f"provenance: {provenance['git'].get('short') or 'no commit'}, "
       f"{provenance['times']['total']['jobs']} job records", file=sys.stderr)
