@@ -3,19 +3,6 @@
 # from the laws stage's outputs (codescale.figures.paper_laws).
 
 
-def paper_laws_outputs():
-    """Targets of rule all that this file's rules write: Fig. 1 always (the mixture laws are always
-    fitted; without a `mixtures` family its panels say there is nothing held out), Fig. 2 with the
-    `scaling` family, Table 1 with the `synergy` family."""
-    outputs = ["results/figures/paper_fig1_multilingual_law.png", "results/paper/multilingual_law.csv"]
-    if "scaling" in config["experiments"]:
-        outputs += ["results/figures/paper_fig2_language_laws.png", "results/figures/paper_fig2_parameters.png",
-                    "results/paper/language_laws.csv", "results/paper/language_law_ranks.csv"]
-    if "synergy" in config["experiments"]:
-        outputs += ["results/figures/paper_table1_synergy.png", "results/paper/synergy.csv"]
-    return outputs
-
-
 localrules:
     paper_laws_multilingual,
     paper_laws_languages,

@@ -3,29 +3,6 @@
 # optimized) for every allocation budget, from the workflow's own runs with the paper's numbers
 # beside them where it prints them (codescale.figures.paper_strategy, codescale.figures.paper_allocation).
 
-from codescale.figures.paper_allocation import describe_budgets, graded_tasks
-from codescale.figures.paper_strategy import describe_strategy
-
-
-def paper_strategy_outputs():
-    """Targets of rule all that this file's rules write: study 3's with the `strategy` family,
-    Fig. 5 and Fig. 6 (and Fig. 6's table) per allocation budget."""
-    outputs = []
-    if "strategy" in config["experiments"]:
-        outputs += ["results/paper/translation_laws.csv", "results/figures/paper_fig3_unseen_loss.png",
-                    "results/paper/pass_at_1.csv", "results/figures/paper_fig4_translation_radar.png"]
-    for b in BUDGETS:
-        outputs += [f"results/figures/paper_fig5_token_composition_{b}.png",
-                    f"results/figures/paper_fig6_allocation_scores_{b}.png", f"results/paper/allocation_scores_{b}.csv"]
-    return outputs
-
-
-# The runs in words for the captions and titles (codescale.figures: derived from config, here, so the
-# scripts read them as params).
-PAPER_STRATEGY_SCALE = describe_strategy(config)
-PAPER_ALLOCATION_SCALES = describe_budgets(config)
-
-
 # Seconds of pandas and matplotlib on small tables: on a cluster they run in the Snakemake process.
 localrules:
     paper_strategy_table2,
@@ -138,7 +115,7 @@ rule paper_allocation_fig6:
                    caption="../report/paper_allocation_fig6.rst", category=REPORT_SECTIONS["allocation"]),
     params:
         scales=PAPER_ALLOCATION_SCALES,
-        evaluated=graded_tasks(config, "allocation"),
+        evaluated=PAPER_ALLOCATION_GRADED,
     log:
         "logs/paper_allocation_fig6/{budget}.log",
     conda:

@@ -48,31 +48,6 @@ METRICS = {
 }
 
 
-def describe_budgets(config: dict) -> dict[str, str]:
-    """Each allocation budget's runs in words, for the figures and captions: the model with its
-    N, the code (and natural-language) tokens, the seeds per mixture."""
-    from codescale.experiments.grid import family_seeds
-    from codescale.figures.paper_strategy import non_embedding_params
-
-    seeds = len(family_seeds(config["allocation"]))
-    out = {}
-    for name, b in config["allocation"]["budgets"].items():
-        text = b.get("text_tokens") or 0
-        out[name] = (
-            f"model {b['model']}, N = {non_embedding_params(config, b['model']):,} non-embedding parameters, "
-            f"{b['tokens']:,} code tokens"
-            + (f" + {text:,} natural-language tokens" if text else "")
-            + f", {seeds} seed{'s' if seeds > 1 else ''} per mixture"
-        )
-    return out
-
-
-def graded_tasks(config: dict, family: str = "allocation") -> list[str]:
-    """The checkpoint tasks (translation, humaneval, multipl_e) the family's runs are graded on."""
-    tasks = config["evaluate"]
-    return [t for t in ("translation", "humaneval", "multipl_e") if tasks.get(t) and family in tasks[t]["families"]]
-
-
 def _color(lang: str) -> str:
     return AVERAGE_COLOR if lang == "average" else language_color(lang)
 
@@ -497,8 +472,6 @@ def plot_allocation_scores(
 
 
 __all__ = [
-    "describe_budgets",
-    "graded_tasks",
     "composition_table",
     "plot_token_composition",
     "allocation_scores",

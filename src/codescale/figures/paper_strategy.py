@@ -24,7 +24,6 @@ from scipy import stats
 
 from codescale import paper
 from codescale.evaluate.summary import strategy_table
-from codescale.experiments.grid import family_seeds
 from codescale.figures.style import plt, save
 from codescale.laws.fit import PARAMS
 from codescale.seeds import spread
@@ -49,31 +48,6 @@ UNITS_NOTE = (
     "A and B are not comparable with the paper's; alpha and beta are exponents, and L_inf "
     "depends on the tokenizer and the evaluation set"
 )
-
-
-def non_embedding_params(config: dict, model: str, seq: int | None = None) -> int:
-    """N of a configured model (``config["models"][model]``) at the tokenizer's vocabulary."""
-    from codescale.train.shape import ModelShape
-
-    shape = dict(config["models"][model], vocab=config["tokenizer"]["vocab_size"], seq=seq or config["train"]["seq"])
-    return ModelShape.from_spec(shape).non_embedding_params()
-
-
-def describe_strategy(config: dict) -> str:
-    """What the ``strategy`` family trains, in words, for the figures' captions: organizations,
-    models with their N, budgets, the parallel share, seeds ("" without the family)."""
-    exp = config["experiments"].get("strategy")
-    if not exp:
-        return ""
-    seq = exp.get("seq") or config["train"]["seq"]
-    models = ", ".join(f"{m} (N = {non_embedding_params(config, m, seq):,})" for m in exp["models"])
-    seeds = len(family_seeds(exp))
-    return (
-        f"{len(exp['organizations'])} organizations ({', '.join(exp['organizations'])}) × "
-        f"{len(exp['models'])} models [{models} non-embedding parameters] × {len(exp['tokens'])} budgets "
-        f"({', '.join(f'{t:,}' for t in exp['tokens'])} tokens, {exp['parallel_share']:.0%} of them parallel "
-        f"code), {seeds} seed{'s' if seeds > 1 else ''} each, sequences of {seq} tokens"
-    )
 
 
 def organization_style(org: str) -> dict:
@@ -585,8 +559,6 @@ def plot_translation_radar(summary: pd.DataFrame, pdf, png) -> None:
 
 __all__ = [
     "ORGANIZATION_STYLE",
-    "non_embedding_params",
-    "describe_strategy",
     "organization_style",
     "translation_law_comparison",
     "unseen_gap",

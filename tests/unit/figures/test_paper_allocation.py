@@ -3,7 +3,6 @@ with the optimum's bootstrap interval, and BLEU / Pass@1 / loss per language ove
 verdicts, or a panel saying why a metric is missing."""
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -216,16 +215,3 @@ def test_fig6_says_why_a_metric_is_missing(tmp_path, figures):
     # configured but absent from the summary is a different reason
     plot_allocation_scores(scores, tmp_path / "s.pdf", tmp_path / "s.png", evaluated=["translation"])
     assert "no bleu rows" in figures[1].axes[0].texts[0].get_text()
-
-
-def test_budgets_and_graded_tasks_come_from_config():
-    import yaml
-
-    config = yaml.safe_load((Path(__file__).parents[3] / "config" / "config.yaml").read_text())
-    config["allocation"]["budgets"]["b1"] = {"model": "m1", "tokens": 1000, "text_tokens": 200}
-    text = paper_allocation.describe_budgets(config)
-    assert "model m1" in text["b1"] and "1,000 code tokens + 200 natural-language tokens" in text["b1"]
-    assert f"{len(config['allocation']['seeds'])} seeds per mixture" in text["b1"]
-    config["evaluate"]["translation"]["families"] = ["strategy"]
-    config["evaluate"]["humaneval"]["families"] = ["strategy", "allocation"]
-    assert paper_allocation.graded_tasks(config) == ["humaneval"]

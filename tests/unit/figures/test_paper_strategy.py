@@ -3,7 +3,6 @@ laws, Fig. 3 (ours and the paper's on separate axes, with the gap), Table 3 (Pas
 the paper's columns only when codescale.paper holds them), Fig. 4 (the radar)."""
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -225,16 +224,3 @@ def test_fig4_without_bleu_says_so(tmp_path, figures):
     summary = strategy_summary()
     plot_translation_radar(summary[summary.metric != "bleu"], tmp_path / "r.pdf", tmp_path / "r.png")
     assert "no translation bleu" in " ".join(t.get_text() for t in figures[0].axes[1].texts)
-
-
-def test_describe_strategy_names_sizes_budgets_and_seeds():
-    import yaml
-
-    config = yaml.safe_load((Path(__file__).parents[3] / "config" / "config.yaml").read_text())
-    text = paper_strategy.describe_strategy(config)
-    n = paper_strategy.non_embedding_params(config, "m1", 512)
-    assert f"m1 (N = {n:,})" in text and "40,000, 80,000 tokens" in text and "1 seed each" in text
-    config["experiments"]["strategy"]["seeds"] = [0, 1, 2]
-    assert "3 seeds each" in paper_strategy.describe_strategy(config)
-    del config["experiments"]["strategy"]
-    assert paper_strategy.describe_strategy(config) == ""
