@@ -18,7 +18,7 @@ pytestmark = pytest.mark.workflow
 # A tag that would fetch something when the report opens (a script, a stylesheet, an image, a frame).
 EXTERNAL = re.compile(r"<(?:script|link|img|iframe|source|embed|object)\b[^>]*\b(?:src|href|data)\s*=\s*"
                       r"[\"']?(?:https?:)?//", re.I)
-FIGURE = re.compile(r"results/figures/[\w.\-]+\.(?:png|pdf|svg)")
+FIGURE = re.compile(r"[\w./\-]+\.(?:png|pdf|svg)\b")  # results/figures/x.png, figures/x.pdf, x.png
 
 
 def report_var(html: str, name: str):
@@ -65,8 +65,9 @@ def test_every_figure_a_caption_names_is_in_the_report(report):
     workdir, _, _, results = report
     included = set(results)
     named = {name for r in results.values() for name in FIGURE.findall(r["caption"])}
-    for name in named:  # a PDF named for print is in the report as its PNG
-        assert name in included or name.rsplit(".", 1)[0] + ".png" in included, name
+    for name in named:  # by its path's tail; a PDF named for print is in the report as its PNG
+        tails = {name, name.rsplit(".", 1)[0] + ".png"}
+        assert any(p == t or p.endswith("/" + t) for p in included for t in tails), name
     figures = [p for p in included if p.startswith("results/figures/")]
     assert figures and all((workdir / p).is_file() for p in figures)
 
