@@ -424,6 +424,12 @@ REPORT_SECTIONS = {
     "curation": "6. Data — curation",
     "provenance": "7. Provenance",
 }
+# Within a study's section: the paper's figures and tables first, then codescale's own (the report
+# sorts subcategories by title, so each starts with its place; no colons, which break its links).
+REPORT_SUBSECTIONS = {
+    "paper": "1. The paper's figures and tables, ours beside the published numbers",
+    "ours": "2. codescale's own figures and tables",
+}
 
 
 def get_final_outputs():

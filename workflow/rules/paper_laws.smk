@@ -17,10 +17,10 @@ rule paper_laws_multilingual:
         comparison="results/laws/mixture_models.csv",
     output:
         table=report("results/paper/multilingual_law.csv", caption="../report/paper_laws_multilingual_table.rst",
-                     category=REPORT_SECTIONS["allocation"]),
+                     category=REPORT_SECTIONS["allocation"], subcategory=REPORT_SUBSECTIONS["paper"]),
         pdf="results/figures/paper_fig1_multilingual_law.pdf",
         png=report("results/figures/paper_fig1_multilingual_law.png", caption="../report/paper_laws_multilingual.rst",
-                   category=REPORT_SECTIONS["allocation"]),
+                   category=REPORT_SECTIONS["allocation"], subcategory=REPORT_SUBSECTIONS["paper"]),
     params:
     log:
         "logs/paper_laws_multilingual/paper_laws_multilingual.log",
@@ -37,16 +37,16 @@ rule paper_laws_languages:
         "results/laws/language_laws.json",
     output:
         table=report("results/paper/language_laws.csv", caption="../report/paper_laws_languages_table.rst",
-                     category=REPORT_SECTIONS["laws"]),
+                     category=REPORT_SECTIONS["laws"], subcategory=REPORT_SUBSECTIONS["paper"]),
         ranks=report("results/paper/language_law_ranks.csv", caption="../report/paper_laws_languages_ranks.rst",
-                     category=REPORT_SECTIONS["laws"]),
+                     category=REPORT_SECTIONS["laws"], subcategory=REPORT_SUBSECTIONS["paper"]),
         surfaces_pdf="results/figures/paper_fig2_language_laws.pdf",
         surfaces_png=report("results/figures/paper_fig2_language_laws.png",
-                            caption="../report/paper_laws_languages.rst", category=REPORT_SECTIONS["laws"]),
+                            caption="../report/paper_laws_languages.rst", category=REPORT_SECTIONS["laws"], subcategory=REPORT_SUBSECTIONS["paper"]),
         parameters_pdf="results/figures/paper_fig2_parameters.pdf",
         parameters_png=report("results/figures/paper_fig2_parameters.png",
                               caption="../report/paper_laws_languages_parameters.rst",
-                              category=REPORT_SECTIONS["laws"]),
+                              category=REPORT_SECTIONS["laws"], subcategory=REPORT_SUBSECTIONS["paper"]),
     params:
     log:
         "logs/paper_laws_languages/paper_laws_languages.log",
@@ -62,10 +62,10 @@ rule paper_laws_synergy:
         "results/laws/synergy.csv",
     output:
         table=report("results/paper/synergy.csv", caption="../report/paper_laws_synergy_table.rst",
-                     category=REPORT_SECTIONS["synergy"]),
+                     category=REPORT_SECTIONS["synergy"], subcategory=REPORT_SUBSECTIONS["paper"]),
         pdf="results/figures/paper_table1_synergy.pdf",
         png=report("results/figures/paper_table1_synergy.png", caption="../report/paper_laws_synergy.rst",
-                   category=REPORT_SECTIONS["synergy"]),
+                   category=REPORT_SECTIONS["synergy"], subcategory=REPORT_SUBSECTIONS["paper"]),
     params:
     log:
         "logs/paper_laws_synergy/paper_laws_synergy.log",

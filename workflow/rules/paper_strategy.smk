@@ -19,7 +19,7 @@ rule paper_strategy_table2:
         laws="results/laws/translation_laws.csv",
     output:
         table=report("results/paper/translation_laws.csv", caption="../report/paper_strategy_table2.rst",
-                     category=REPORT_SECTIONS["strategy"]),
+                     category=REPORT_SECTIONS["strategy"], subcategory=REPORT_SUBSECTIONS["paper"]),
     params:
         scale=PAPER_STRATEGY_SCALE,
     log:
@@ -37,7 +37,7 @@ rule paper_strategy_fig3:
     output:
         pdf="results/figures/paper_fig3_unseen_loss.pdf",
         png=report("results/figures/paper_fig3_unseen_loss.png", caption="../report/paper_strategy_fig3.rst",
-                   category=REPORT_SECTIONS["strategy"]),
+                   category=REPORT_SECTIONS["strategy"], subcategory=REPORT_SUBSECTIONS["paper"]),
     params:
         scale=PAPER_STRATEGY_SCALE,
     log:
@@ -54,7 +54,7 @@ rule paper_strategy_table3:
         summary="results/eval/summary.parquet",
     output:
         table=report("results/paper/pass_at_1.csv", caption="../report/paper_strategy_table3.rst",
-                     category=REPORT_SECTIONS["strategy"]),
+                     category=REPORT_SECTIONS["strategy"], subcategory=REPORT_SUBSECTIONS["paper"]),
     params:
         scale=PAPER_STRATEGY_SCALE,
     log:
@@ -72,7 +72,7 @@ rule paper_strategy_fig4:
     output:
         pdf="results/figures/paper_fig4_translation_radar.pdf",
         png=report("results/figures/paper_fig4_translation_radar.png", caption="../report/paper_strategy_fig4.rst",
-                   category=REPORT_SECTIONS["strategy"]),
+                   category=REPORT_SECTIONS["strategy"], subcategory=REPORT_SUBSECTIONS["paper"]),
     params:
         scale=PAPER_STRATEGY_SCALE,
     log:
@@ -90,7 +90,7 @@ rule paper_allocation_fig5:
     output:
         pdf="results/figures/paper_fig5_token_composition_{budget}.pdf",
         png=report("results/figures/paper_fig5_token_composition_{budget}.png",
-                   caption="../report/paper_allocation_fig5.rst", category=REPORT_SECTIONS["allocation"]),
+                   caption="../report/paper_allocation_fig5.rst", category=REPORT_SECTIONS["allocation"], subcategory=REPORT_SUBSECTIONS["paper"]),
     params:
         scales=PAPER_ALLOCATION_SCALES,
     log:
@@ -109,10 +109,10 @@ rule paper_allocation_fig6:
         difference="results/allocation/{budget}/difference.csv",
     output:
         table=report("results/paper/allocation_scores_{budget}.csv",
-                     caption="../report/paper_allocation_fig6_table.rst", category=REPORT_SECTIONS["allocation"]),
+                     caption="../report/paper_allocation_fig6_table.rst", category=REPORT_SECTIONS["allocation"], subcategory=REPORT_SUBSECTIONS["paper"]),
         pdf="results/figures/paper_fig6_allocation_scores_{budget}.pdf",
         png=report("results/figures/paper_fig6_allocation_scores_{budget}.png",
-                   caption="../report/paper_allocation_fig6.rst", category=REPORT_SECTIONS["allocation"]),
+                   caption="../report/paper_allocation_fig6.rst", category=REPORT_SECTIONS["allocation"], subcategory=REPORT_SUBSECTIONS["paper"]),
     params:
         scales=PAPER_ALLOCATION_SCALES,
         evaluated=PAPER_ALLOCATION_GRADED,
