@@ -287,7 +287,9 @@ class MixturePredictor:
 
 
 def _cell(n, d) -> tuple[float, float]:
-    return (float(np.round(n, 6)), float(np.round(d, 3)))
+    """The (N, D) key of a grid cell, to 9 significant digits: D is tokens × the sum of float
+    weights, so one cell's runs may differ in the last places (1023998.976 for 1024000)."""
+    return (float(f"{float(n):.9g}"), float(f"{float(d):.6g}"))
 
 
 def fit_transfer(obs: pd.DataFrame, languages, laws, opts: FitOptions = DEFAULT_OPTIONS) -> MixturePredictor:
@@ -434,15 +436,25 @@ def choose_model(comparison: pd.DataFrame, requested: str = "auto") -> tuple[str
 
 def versus_trivial(comparison: pd.DataFrame, chosen: str) -> dict:
     """Does the chosen law predict held-out mixtures better than the mixture-blind trivial
-    predictor (``uniform``)? If not, its optimum is no better founded than a guess: say so."""
-    overall = comparison[comparison.scope == "overall"].set_index("model")
+    predictor (``uniform``)? If not, its optimum is no better founded than a guess: say so.
+    Both are scored on the held-out mixtures that both predicted (``mixtures``), so a mixture one
+    of them skipped does not tilt the comparison."""
+    key = ["heldout", "N", "D"]  # a held-out mixture run at one (N, D)
+    if not set(key) <= set(comparison.columns):  # no mixture runs: nothing was held out
+        return {}
+    runs = comparison[(comparison.scope == "run") & (comparison.get("skipped", "") == "")]
+    law_rows = runs[runs.model == chosen].set_index(key)
+    trivial_rows = runs[runs.model == "uniform"].set_index(key)
+    shared = sorted(set(law_rows.index) & set(trivial_rows.index))
     out = {}
-    for metric in ("mae_average", "mae_language"):
-        law = overall.loc[chosen].get(metric, np.nan) if chosen in overall.index else np.nan
-        trivial = overall.loc["uniform"].get(metric, np.nan) if "uniform" in overall.index else np.nan
-        if pd.notna(law) and pd.notna(trivial):
-            out[metric] = {"chosen": float(law), "trivial": float(trivial),
-                           "chosen_beats_trivial": bool(law < trivial)}
+    for metric, column in (("mae_average", "abs_error_average"), ("mae_language", "mae_language")):
+        if not shared or column not in runs:
+            continue
+        law, trivial = law_rows.loc[shared, column], trivial_rows.loc[shared, column]
+        if law.notna().all() and trivial.notna().all():
+            out[metric] = {"chosen": float(law.mean()), "trivial": float(trivial.mean()),
+                           "chosen_beats_trivial": bool(law.mean() < trivial.mean()),
+                           "mixtures": len(shared)}
     return out
 
 

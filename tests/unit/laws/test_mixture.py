@@ -18,6 +18,7 @@ from codescale.laws.mixture import (
     mixture_laws_report,
     mixture_observations,
     run_mixture,
+    versus_trivial,
 )
 from codescale.laws.repetition import effective_tokens
 
@@ -167,6 +168,30 @@ def test_report_round_trips_to_a_predictor():
     assert set(report["models"]) >= {"paper", "transfer", "independent", "regmix", "uniform"}
     with pytest.raises(ValueError, match="cannot allocate"):
         load_predictor(report, "regmix", LAWS)
+
+
+def test_cell_models_predict_a_cell_whose_tokens_differ_in_the_last_places():
+    """D is tokens × the sum of float weights: 1023998.976 and 1024000 are one grid cell."""
+    obs = mixture_observations(*_dataset(_transfer_truth), MANIFEST, LANGS)
+    table = compare_mixture_models(obs, LANGS, LAWS, {}, FitOptions(bootstrap=0))
+    runs = table[(table.scope == "run") & table.model.isin(["regmix", "uniform"])]
+    assert (runs.skipped == "").all(), runs.skipped.tolist()
+    from codescale.laws.mixture import _cell
+
+    assert _cell(155280.0, 1023998.976) == _cell(155280.0, 1024000.0)
+    assert _cell(155280.0, 1024000.0) != _cell(155280.0, 1025000.0)
+
+
+def test_versus_trivial_scores_both_on_the_mixtures_both_predicted():
+    rows = [{"scope": "run", "model": m, "heldout": h, "N": 1.0, "D": 2.0, "skipped": s,
+             "abs_error_average": e, "mae_language": e}
+            for m, h, s, e in [("transfer", "mix1", "", 0.10), ("transfer", "mix2", "", 0.30),
+                               ("uniform", "mix1", "", 0.20), ("uniform", "mix2", "fitted elsewhere", np.nan)]]
+    rows.append({"scope": "overall", "model": "transfer", "mae_average": 0.20})
+    rows.append({"scope": "overall", "model": "uniform", "mae_average": 0.20})
+    out = versus_trivial(pd.DataFrame(rows), "transfer")
+    # over mix1 only: 0.10 vs 0.20 (over all its mixtures transfer's 0.20 would tie the baseline)
+    assert out["mae_average"] == {"chosen": 0.10, "trivial": 0.20, "chosen_beats_trivial": True, "mixtures": 1}
 
 
 def test_errors_name_what_is_missing():
