@@ -743,11 +743,11 @@ def claims_html(table: pd.DataFrame, title: str = "Claims check") -> str:
         n = f"<div class=sub>n = {r.n}</div>" if r.n else ""
         body.append(
             f"<tr><td class=id>{esc(r.claim_id)}</td>"
-            f"<td>{esc(r.claim)}<div class=sub>{esc(r.study)} · <code>{esc(r.evidence)}</code></div></td>"
-            f"<td class=q>{esc(r.quantity)}</td>"
+            f"<td><span class=verdict style=\"{_VERDICT_STYLE[r.verdict]}\">{esc(r.verdict)}</span></td>"
+            f"<td>{esc(r.claim)}<div class=sub>we computed: {esc(r.quantity)}</div>"
+            f"<div class=sub>{esc(r.study)} · <code>{esc(r.evidence)}</code></div></td>"
             f"<td class=num>{esc(_cell_value(r))}{n}</td>"
             f"<td class=num>{esc(paper_value)}</td>"
-            f"<td><span class=verdict style=\"{_VERDICT_STYLE[r.verdict]}\">{esc(r.verdict)}</span></td>"
             f"<td>{esc(r.reason)}<details><summary>detail</summary>{esc(r.detail or '-')}</details></td></tr>")
     rules = ", ".join(f"{k} = {v:g}" for k, v in THRESHOLDS.items())
     return f"""<!doctype html>
@@ -770,9 +770,9 @@ details {{ font-size: 11px; color: #444; }}
 <p>{esc(paper.CITATION)}: its claims beside this run's results. Each verdict is computed from the
 results by the rules of <code>codescale.claims</code> (this section's caption states them):
 {esc(tally)}.</p>
-<table><thead><tr><th style="width:5%">id</th><th style="width:22%">claim (the paper's)</th>
-<th style="width:15%">what we computed</th><th style="width:11%">ours [95% interval]</th>
-<th style="width:6%">paper</th><th style="width:11%">verdict</th><th style="width:30%">why</th></tr></thead>
+<table><thead><tr><th style="width:5%">id</th><th style="width:12%">verdict</th>
+<th style="width:33%">claim (the paper's)</th><th style="width:12%">ours [95% interval]</th>
+<th style="width:7%">paper</th><th style="width:31%">why</th></tr></thead>
 <tbody>
 {chr(10).join(body)}
 </tbody></table>
