@@ -19,6 +19,8 @@ from snakemake.utils import min_version
 
 min_version("9.0")
 
+report: "workflow/report/workflow.rst"
+
 
 # --configfile files are overlays on the embedded default, unless one says `standalone: true`
 # (config/paper.yaml: its sources, models and budgets replace the default's, not join them).
@@ -37,6 +39,10 @@ include: "workflow/rules/evaluate.smk"
 include: "workflow/rules/laws.smk"
 include: "workflow/rules/allocate.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/paper_laws.smk"
+include: "workflow/rules/paper_strategy.smk"
+include: "workflow/rules/claims.smk"
+include: "workflow/rules/report.smk"
 
 
 # Before any job starts (not on a dry run): every language the study compiles and runs must compile

@@ -273,9 +273,11 @@ CODE_EDITS = {
 }
 
 
+# report_provenance reads every target (it records their wall times), so it and its pages follow
+# any change.
 SIDE_EDITS = {
-    "curate/summary.py": {"summarize_curation", "plot_curation", "all"},
-    "figures/curation.py": {"plot_curation", "all"},
+    "curate/summary.py": {"summarize_curation", "plot_curation", "report_provenance", "report_provenance_pages", "all"},
+    "figures/curation.py": {"plot_curation", "report_provenance", "report_provenance_pages", "all"},
 }
 
 

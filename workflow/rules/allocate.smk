@@ -36,12 +36,12 @@ rule compare_allocation:
         comparison=report(
             "results/allocation/{budget}/comparison.csv",
             caption="../report/allocation_table.rst",
-            category="Allocation",
+            category=REPORT_SECTIONS["allocation"], subcategory=REPORT_SUBSECTIONS["ours"],
         ),
         difference=report(
             "results/allocation/{budget}/difference.csv",
             caption="../report/allocation_difference.rst",
-            category="Allocation",
+            category=REPORT_SECTIONS["allocation"], subcategory=REPORT_SUBSECTIONS["ours"],
         ),
     params:
         runs=get_budget_runs,

@@ -350,6 +350,88 @@ def get_task_dirs(wildcards=None):
     return [f"results/eval/{r}/tasks" for r in get_task_runs()]
 
 
+# The paper's figures and tables, the claims check (issue 15): their targets and inputs. Rule files
+# hold rules only (snakemake --lint); the scripts get the runs in words as params
+# (codescale.experiments.describe, no plotting library imported when the Snakefile is parsed).
+from codescale.experiments.describe import describe_budgets, describe_strategy, graded_tasks
+
+PAPER_STRATEGY_SCALE = describe_strategy(config)
+PAPER_ALLOCATION_SCALES = describe_budgets(config)
+PAPER_ALLOCATION_GRADED = graded_tasks(config, "allocation")
+
+
+def paper_laws_outputs():
+    """Targets of `all` from workflow/rules/paper_laws.smk: Fig. 1 always (the mixture laws are always
+    fitted; without a `mixtures` family its panels say there is nothing held out), Fig. 2 with the
+    `scaling` family, Table 1 with the `synergy` family."""
+    outputs = ["results/figures/paper_fig1_multilingual_law.png", "results/paper/multilingual_law.csv"]
+    if "scaling" in config["experiments"]:
+        outputs += ["results/figures/paper_fig2_language_laws.png", "results/figures/paper_fig2_parameters.png",
+                    "results/paper/language_laws.csv", "results/paper/language_law_ranks.csv"]
+    if "synergy" in config["experiments"]:
+        outputs += ["results/figures/paper_table1_synergy.png", "results/paper/synergy.csv"]
+    return outputs
+
+
+def paper_strategy_outputs():
+    """Targets of `all` from workflow/rules/paper_strategy.smk: study 3's with the `strategy` family,
+    Fig. 5 and Fig. 6 (and Fig. 6's table) per allocation budget."""
+    outputs = []
+    if "strategy" in config["experiments"]:
+        outputs += ["results/paper/translation_laws.csv", "results/figures/paper_fig3_unseen_loss.png",
+                    "results/paper/pass_at_1.csv", "results/figures/paper_fig4_translation_radar.png"]
+    for b in BUDGETS:
+        outputs += [f"results/figures/paper_fig5_token_composition_{b}.png",
+                    f"results/figures/paper_fig6_allocation_scores_{b}.png", f"results/paper/allocation_scores_{b}.csv"]
+    return outputs
+
+
+def get_claims_inputs(wildcards=None):
+    """The result files the claims read, for the families the config runs."""
+    experiments = config["experiments"]
+    inputs = {}
+    if "scaling" in experiments:
+        inputs["language_laws"] = "results/laws/language_laws.json"
+    if "synergy" in experiments:
+        inputs["synergy"] = "results/laws/synergy.csv"
+    if "strategy" in experiments:
+        inputs["strategy"] = "results/eval/strategy.csv"
+        inputs["translation_laws"] = "results/laws/translation_laws.json"
+    inputs.update({f"difference_{b}": f"results/allocation/{b}/difference.csv" for b in BUDGETS})
+    return inputs
+
+
+def get_claims_thresholds(wildcards):
+    """The claims check's thresholds (a param, stated in its caption); imported only when the
+    rule runs, so parsing the Snakefile does not load pandas and scipy."""
+    from codescale.claims import THRESHOLDS
+
+    return THRESHOLDS
+
+
+def claims_outputs():
+    """Targets of rule all that this file's rules write."""
+    return ["results/claims.csv", "results/claims.html"]
+
+
+# The report's sections (Snakemake report categories), in reading order: every report() names one.
+REPORT_SECTIONS = {
+    "claims": "1. Claims check",
+    "laws": "2. Study 1 — per-language laws",
+    "synergy": "3. Study 2 — synergy",
+    "strategy": "4. Study 3 — cross-lingual strategies",
+    "allocation": "5. Study 4 — mixture laws and allocation",
+    "curation": "6. Data — curation",
+    "provenance": "7. Provenance",
+}
+# Within a study's section: the paper's figures and tables first, then codescale's own (the report
+# sorts subcategories by title, so each starts with its place; no colons, which break its links).
+REPORT_SUBSECTIONS = {
+    "paper": "1. The paper's figures and tables, ours beside the published numbers",
+    "ours": "2. codescale's own figures and tables",
+}
+
+
 def get_final_outputs():
     return [
         "results/curate/summary.tsv",
@@ -369,6 +451,11 @@ def get_final_outputs():
         "results/figures/mixture_models.png",
         *(["results/laws/translation_laws.csv", "results/figures/translation_laws.png"]
           if "strategy" in config["experiments"] else []),
+        # the paper's figures and tables, the claims check and the report's provenance (issue 15)
+        *paper_laws_outputs(),
+        *paper_strategy_outputs(),
+        *claims_outputs(),
+        *report_outputs(),
     ]
 
 
@@ -404,8 +491,6 @@ def get_budget(wildcards):
 
 def get_budget_model_params(wildcards):
     """Non-embedding parameters N of the budget's model (the N of the laws)."""
-    from codescale.train.shape import ModelShape
+    from codescale.experiments.describe import non_embedding_params
 
-    model = dict(config["models"][BUDGETS[wildcards.budget]["model"]])
-    model.update(vocab=config["tokenizer"]["vocab_size"], seq=config["train"]["seq"])
-    return ModelShape.from_spec(model).non_embedding_params()
+    return non_embedding_params(config, BUDGETS[wildcards.budget]["model"])

@@ -85,7 +85,7 @@ rule summarize_curation:
         report(
             "results/curate/summary.tsv",
             caption="../report/curation.rst",
-            category="Curation",
+            category=REPORT_SECTIONS["curation"], subcategory=REPORT_SUBSECTIONS["ours"],
         ),
     params:
     log:

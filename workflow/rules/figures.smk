@@ -8,13 +8,13 @@ rule plot_language_laws:
         tokens_png=report(
             "results/figures/loss_vs_tokens.png",
             caption="../report/loss_vs_tokens.rst",
-            category="Scaling laws",
+            category=REPORT_SECTIONS["laws"], subcategory=REPORT_SUBSECTIONS["ours"],
         ),
         params_pdf="results/figures/loss_vs_params.pdf",
         params_png=report(
             "results/figures/loss_vs_params.png",
             caption="../report/loss_vs_params.rst",
-            category="Scaling laws",
+            category=REPORT_SECTIONS["laws"], subcategory=REPORT_SUBSECTIONS["ours"],
         ),
     params:
     log:
@@ -36,7 +36,7 @@ rule plot_allocation:
         png=report(
             "results/figures/allocation_{budget}.png",
             caption="../report/allocation.rst",
-            category="Allocation",
+            category=REPORT_SECTIONS["allocation"], subcategory=REPORT_SUBSECTIONS["ours"],
         ),
     params:
     log:
@@ -53,12 +53,12 @@ rule plot_strategy:
     input:
         summary="results/eval/summary.parquet",
     output:
-        table=report("results/eval/strategy.csv", caption="../report/strategy_table.rst", category="Strategies"),
+        table=report("results/eval/strategy.csv", caption="../report/strategy_table.rst", category=REPORT_SECTIONS["strategy"], subcategory=REPORT_SUBSECTIONS["ours"]),
         pdf="results/figures/strategy_translation.pdf",
         png=report(
             "results/figures/strategy_translation.png",
             caption="../report/strategy.rst",
-            category="Strategies",
+            category=REPORT_SECTIONS["strategy"], subcategory=REPORT_SUBSECTIONS["ours"],
         ),
     params:
     log:
@@ -78,7 +78,7 @@ rule plot_curation:
         png=report(
             "results/figures/curation_removals.png",
             caption="../report/curation_removals.rst",
-            category="Curation",
+            category=REPORT_SECTIONS["curation"], subcategory=REPORT_SUBSECTIONS["ours"],
         ),
     params:
     log:
@@ -95,7 +95,7 @@ rule plot_synergy_matrix:
         "results/laws/synergy.csv",
     output:
         pdf="results/figures/synergy_matrix.pdf",
-        png=report("results/figures/synergy_matrix.png", caption="../report/synergy.rst", category="Laws"),
+        png=report("results/figures/synergy_matrix.png", caption="../report/synergy.rst", category=REPORT_SECTIONS["synergy"], subcategory=REPORT_SUBSECTIONS["ours"]),
     params:
     log:
         "logs/plot_synergy_matrix/plot_synergy_matrix.log",
@@ -113,7 +113,7 @@ rule plot_mixture_models:
     output:
         pdf="results/figures/mixture_models.pdf",
         png=report("results/figures/mixture_models.png", caption="../report/mixture_models.rst",
-                   category="Laws"),
+                   category=REPORT_SECTIONS["allocation"], subcategory=REPORT_SUBSECTIONS["ours"]),
     params:
     log:
         "logs/plot_mixture_models/plot_mixture_models.log",
@@ -130,7 +130,7 @@ rule plot_translation_laws:
     output:
         pdf="results/figures/translation_laws.pdf",
         png=report("results/figures/translation_laws.png", caption="../report/translation_laws.rst",
-                   category="Strategies"),
+                   category=REPORT_SECTIONS["strategy"], subcategory=REPORT_SUBSECTIONS["ours"]),
     params:
     log:
         "logs/plot_translation_laws/plot_translation_laws.log",

@@ -22,7 +22,7 @@ rule export_law_table:
     input:
         "results/laws/language_laws.json",
     output:
-        report("results/laws/language_laws.csv", caption="../report/laws.rst", category="Laws"),
+        report("results/laws/language_laws.csv", caption="../report/laws.rst", category=REPORT_SECTIONS["laws"], subcategory=REPORT_SUBSECTIONS["ours"]),
     params:
     log:
         "logs/export_law_table/export_law_table.log",
@@ -40,7 +40,7 @@ rule fit_synergy:
         evals=get_eval_files(get_synergy_runs()),
     output:
         "results/laws/synergy.json",
-        report("results/laws/synergy.csv", caption="../report/synergy_table.rst", category="Laws"),
+        report("results/laws/synergy.csv", caption="../report/synergy_table.rst", category=REPORT_SECTIONS["synergy"], subcategory=REPORT_SUBSECTIONS["ours"]),
     params:
     log:
         "logs/fit_synergy/fit_synergy.log",
@@ -80,7 +80,7 @@ rule export_mixture_models:
     input:
         "results/laws/mixture_laws.json",
     output:
-        report("results/laws/mixture_models.csv", caption="../report/mixture_models_table.rst", category="Laws"),
+        report("results/laws/mixture_models.csv", caption="../report/mixture_models_table.rst", category=REPORT_SECTIONS["allocation"], subcategory=REPORT_SUBSECTIONS["ours"]),
     params:
     log:
         "logs/export_mixture_models/export_mixture_models.log",
@@ -98,7 +98,7 @@ rule fit_translation_laws:
         tasks=get_strategy_task_dirs(),
     output:
         "results/laws/translation_laws.json",
-        report("results/laws/translation_laws.csv", caption="../report/translation_laws_table.rst", category="Laws"),
+        report("results/laws/translation_laws.csv", caption="../report/translation_laws_table.rst", category=REPORT_SECTIONS["strategy"], subcategory=REPORT_SUBSECTIONS["ours"]),
     params:
         options=config["laws"],
     threads: 2  # per-direction fits run in parallel processes

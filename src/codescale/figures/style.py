@@ -28,3 +28,19 @@ def grid(n: int):
     for ax in axes.flat[n:]:
         ax.set_visible(False)
     return fig, axes.flat
+
+
+# One colour per language in every figure: the Okabe–Ito palette (colour-blind safe); natural
+# language in grey. Languages beyond these (a user's own) take tab10's colours in name order.
+LANGUAGE_COLORS = {
+    "python": "#0072B2", "java": "#E69F00", "javascript": "#F0E442", "typescript": "#56B4E9",
+    "csharp": "#CC79A7", "go": "#009E73", "rust": "#D55E00", "text": "#7F7F7F",
+}
+
+
+def language_color(lang: str) -> str:
+    """The colour of ``lang`` (its name as in config ``languages``), the same in every figure."""
+    if lang in LANGUAGE_COLORS:
+        return LANGUAGE_COLORS[lang]
+    extra = plt.cm.tab10.colors
+    return matplotlib.colors.to_hex(extra[sum(map(ord, lang)) % len(extra)])
