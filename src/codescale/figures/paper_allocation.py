@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
 
-from codescale.figures.style import language_color, plt, save
+from codescale.figures.style import language_color, missing_panel, plt, save
 from codescale.seeds import spread
 
 MIXTURES = ("uniform", "optimized")
@@ -308,19 +308,6 @@ def allocation_scores(
     return table
 
 
-def _missing(ax, text: str) -> None:
-    ax.text(
-        0.5,
-        0.5,
-        text,
-        transform=ax.transAxes,
-        ha="center",
-        va="center",
-        fontsize=8,
-        bbox={"boxstyle": "round", "fc": "#f4f4f4", "ec": "0.7"},
-    )
-
-
 def _reason(metric: str, evaluated) -> str:
     _, _, task = METRICS[metric]
     tasks = {"bleu": ("translation",), "pass@1": ("humaneval", "multipl_e")}[metric]
@@ -367,7 +354,7 @@ def plot_allocation_scores(
         if not present[metric]:
             ax.set_xticks([])
             ax.set_yticks([])
-            _missing(ax, _reason(metric, evaluated))
+            missing_panel(ax, _reason(metric, evaluated))
             continue
         ax.set_ylabel(ylabel, fontsize=8)
         keys = sorted(set(sub.lang) - {"average"}) + (["average"] if "average" in set(sub.lang) else [])
@@ -437,7 +424,7 @@ def plot_allocation_scores(
             ax.set_ylim(0, max(hi * 1.2, 1.0))
             if hi == 0:
                 why = "complete no program" if metric == "pass@1" else "produce no matching n-grams"
-                _missing(ax, f"{metric} is 0 for every run and language: models this small {why}")
+                missing_panel(ax, f"{metric} is 0 for every run and language: models this small {why}")
             handles = [
                 Patch(fc="white", ec="0.3", hatch="//", label="uniform"),
                 Patch(fc="0.5", ec="black", label="optimized"),

@@ -24,7 +24,7 @@ from scipy import stats
 
 from codescale import paper
 from codescale.evaluate.summary import strategy_table
-from codescale.figures.style import plt, save
+from codescale.figures.style import missing_panel, plt, save
 from codescale.laws.fit import PARAMS
 from codescale.seeds import spread
 
@@ -160,20 +160,6 @@ def unseen_gap(summary: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _missing(ax, text: str) -> None:
-    ax.text(
-        0.5,
-        0.5,
-        text,
-        transform=ax.transAxes,
-        ha="center",
-        va="center",
-        fontsize=8,
-        wrap=True,
-        bbox={"boxstyle": "round", "fc": "#f4f4f4", "ec": "0.7"},
-    )
-
-
 def _errorbar(ax, x, mean, low, high, **style):
     x, mean, low, high = (np.asarray(v, dtype=float) for v in (x, mean, low, high))
     if np.isfinite(low).any():
@@ -215,7 +201,7 @@ def plot_unseen_loss(summary: pd.DataFrame, pdf, png) -> None:
             )
     if not len(have) or not set(COMPARED) <= set(have.organization):
         absent = [o for o in COMPARED if not len(have) or o not in set(have.organization)]
-        _missing(
+        missing_panel(
             ours, f"no strategy runs of {' and '.join(absent)} in this study\n(experiments.strategy.organizations)"
         )
     else:
@@ -487,7 +473,7 @@ def plot_translation_radar(summary: pd.DataFrame, pdf, png) -> None:
         if not len(table) or not np.isfinite(table["mean"].astype(float)).any():
             ax.set_xticks([])
             ax.set_yticks([])
-            _missing(ax, f"no translation {metric} for the strategy runs\n(evaluate.translation)")
+            missing_panel(ax, f"no translation {metric} for the strategy runs\n(evaluate.translation)")
             continue
         kinds = dict(zip(table.direction, table.direction_kind, strict=False))
         dirs = direction_order(table.direction.unique(), kinds)
@@ -532,7 +518,7 @@ def plot_translation_radar(summary: pd.DataFrame, pdf, png) -> None:
         ax.tick_params(axis="y", labelsize=6.5)
         ax.tick_params(axis="x", pad=4)
         if metric == "bleu" and hi == 0:
-            _missing(
+            missing_panel(
                 ax, "BLEU is 0 for every direction and organization:\nmodels this small produce no matching n-grams"
             )
         cell_note = (

@@ -30,6 +30,12 @@ def grid(n: int):
     return fig, axes.flat
 
 
+def missing_panel(ax, text: str) -> None:
+    """Say on a panel why it has no data (a family the config lacks, a metric never evaluated)."""
+    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", fontsize=8, wrap=True,
+            bbox={"boxstyle": "round", "fc": "#f4f4f4", "ec": "0.7"})
+
+
 # One colour per language in every figure: the Okabe–Ito palette (colour-blind safe); natural
 # language in grey. Languages beyond these (a user's own) take tab10's colours in name order.
 LANGUAGE_COLORS = {
