@@ -15,7 +15,8 @@ summary = build_summary(list(s.input.specs), [], task_dirs=list(s.input.tasks))
 opts = FitOptions(huber_delta=s.params.options["huber_delta"],
                   bootstrap=s.params.options["bootstrap"], seed=s.params.options["seed"])
 start = time.perf_counter()
-fits = fit_translation_laws(summary, opts, workers=s.threads)
+fits = fit_translation_laws(summary, opts, workers=s.threads,
+                            direction_bootstrap=s.params.options.get("direction_bootstrap"))
 print(f"translation laws fitted in {time.perf_counter() - start:.1f} s on {s.threads} workers", file=sys.stderr)
 table = translation_law_table(fits)
 write_json(s.output[0], fits)

@@ -119,6 +119,14 @@ def test_noise_free_laws_are_exact_and_parallel_matches_serial():
     assert json.dumps(serial, sort_keys=True, default=float) == json.dumps(parallel, sort_keys=True, default=float)
 
 
+def test_direction_bootstrap_sets_the_per_direction_draws_alone():
+    summary = make_summary(orgs=("pairing",), directions=FEW)
+    fits = fit_translation_laws(summary, FitOptions(bootstrap=6, refine_top=4), workers=1, direction_bootstrap=2)
+    entry = fits["organizations"]["pairing"]
+    assert entry["seen"]["bootstrap_samples"] == 6 and entry["unseen"]["bootstrap_samples"] == 6
+    assert {fit["bootstrap_samples"] for fit in entry["directions"].values()} == {2}
+
+
 def test_seeds_are_separate_points_of_one_cell():
     summary = make_summary(orgs=("pairing",), seeds=(0, 1), noise=0.002, directions=FEW)
     points = translation_points(summary)
