@@ -743,7 +743,7 @@ def claims_html(table: pd.DataFrame, title: str = "Claims check") -> str:
         n = f"<div class=sub>n = {r.n}</div>" if r.n else ""
         body.append(
             f"<tr><td class=id>{esc(r.claim_id)}</td>"
-            f"<td><span class=verdict style=\"{_VERDICT_STYLE[r.verdict]}\">{esc(r.verdict)}</span></td>"
+            f"<td class=v><span class=verdict style=\"{_VERDICT_STYLE[r.verdict]}\">{esc(r.verdict)}</span></td>"
             f"<td>{esc(r.claim)}<div class=sub>we computed: {esc(r.quantity)}</div>"
             f"<div class=sub>{esc(r.study)} · <code>{esc(r.evidence)}</code></div></td>"
             f"<td class=num>{esc(_cell_value(r))}{n}</td>"
@@ -760,6 +760,7 @@ th, td {{ border-bottom: 1px solid #ccc; padding: 6px 8px; vertical-align: top; 
 th {{ background: #f4f4f4; position: sticky; top: 0; }}
 td.num {{ font-variant-numeric: tabular-nums; overflow-wrap: normal; }}
 td.id {{ font-weight: bold; white-space: nowrap; overflow-wrap: normal; }}
+td.v {{ overflow-wrap: normal; }}
 td.q, .sub {{ color: #555; font-size: 12px; }}
 .sub {{ margin-top: 2px; }}
 .verdict {{ display: inline-block; padding: 2px 6px; border-radius: 3px; }}
@@ -770,8 +771,8 @@ details {{ font-size: 11px; color: #444; }}
 <p>{esc(paper.CITATION)}: its claims beside this run's results. Each verdict is computed from the
 results by the rules of <code>codescale.claims</code> (this section's caption states them):
 {esc(tally)}.</p>
-<table><thead><tr><th style="width:5%">id</th><th style="width:12%">verdict</th>
-<th style="width:33%">claim (the paper's)</th><th style="width:12%">ours [95% interval]</th>
+<table><thead><tr><th style="width:5%">id</th><th style="width:14%">verdict</th>
+<th style="width:31%">claim (the paper's)</th><th style="width:12%">ours [95% interval]</th>
 <th style="width:7%">paper</th><th style="width:31%">why</th></tr></thead>
 <tbody>
 {chr(10).join(body)}
