@@ -7,7 +7,7 @@ import textwrap
 import numpy as np
 import pandas as pd
 
-from codescale.figures.style import plt, save
+from codescale.figures.style import interval_yerr, plt, save
 
 
 def plot_allocation(allocation: dict, comparison: pd.DataFrame, pdf, png,
@@ -28,7 +28,8 @@ def plot_allocation(allocation: dict, comparison: pd.DataFrame, pdf, png,
         props = allocation["mixtures"]["optimized"]["proportions"]
         ci = boot["proportions_ci95"]
         ax1.errorbar(x + 0.2, [props[k] for k in langs],
-                     yerr=[[props[k] - ci[k][0] for k in langs], [ci[k][1] - props[k] for k in langs]],
+                     yerr=interval_yerr([props[k] for k in langs], [ci[k][0] for k in langs],
+                                        [ci[k][1] for k in langs]),
                      fmt="none", ecolor="k", capsize=3, label=f"95% interval ({boot['draws']} draws)")
         lo, hi = boot["gain_at_chosen_ci95"]
         title += (f"\nlaw: {allocation['law'].get('form')}; predicted gain {allocation['predicted_gain']:.3f}"

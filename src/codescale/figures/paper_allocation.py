@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
 
-from codescale.figures.style import language_color, missing_panel, plt, save
+from codescale.figures.style import interval_yerr, language_color, missing_panel, plt, save
 from codescale.seeds import spread
 
 MIXTURES = ("uniform", "optimized")
@@ -183,7 +183,7 @@ def plot_token_composition(allocation: dict, pdf, png, budget: str = "") -> None
             high = sub.share_ci95_high.reindex(langs).to_numpy(dtype=float)
             if np.isfinite(low).any():
                 ax2.errorbar(
-                    x + offset, shares, yerr=[shares - low, high - shares], fmt="none", ecolor="black", capsize=3
+                    x + offset, shares, yerr=interval_yerr(shares, low, high), fmt="none", ecolor="black", capsize=3
                 )
     uniform = table[table.mixture == "uniform"].set_index("lang").tokens
     optimized = table[table.mixture == "optimized"].set_index("lang").tokens

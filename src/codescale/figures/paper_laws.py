@@ -34,7 +34,7 @@ from matplotlib.ticker import FixedLocator, NullFormatter
 from scipy.stats import rankdata, spearmanr
 
 from codescale import paper
-from codescale.figures.style import language_color, plt, save
+from codescale.figures.style import interval_yerr, language_color, plt, save
 from codescale.laws.fit import Law
 
 # -- Fig. 1: the multilingual law against the baseline ----------------------------------------
@@ -409,7 +409,7 @@ def plot_law_parameters(laws: dict[str, dict], pdf, png, published: dict = paper
             fit = laws[lang]
             value = fit["params"][ours]
             lo, hi = fit["ci95"][ours]
-            yerr = [[value - lo], [hi - value]] if lo is not None and hi is not None else None
+            yerr = interval_yerr([value], [lo], [hi]) if lo is not None and hi is not None else None
             color = language_color(lang)
             face = color if identified(fit, ours) else "white"
             ax.errorbar([i - 0.12], [value], yerr=yerr, fmt="o", ms=7, color=color, mfc=face, mec=color,

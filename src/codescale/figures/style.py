@@ -30,6 +30,16 @@ def grid(n: int):
     return fig, axes.flat
 
 
+def interval_yerr(center, low, high):
+    """Matplotlib's ``yerr`` for an interval around ``center``. A bootstrap's percentile interval
+    need not hold the point estimate (an optimum, a fit on all the data): the bar on that side
+    is then empty rather than negative, which matplotlib rejects."""
+    import numpy as np
+
+    center, low, high = (np.asarray(v, dtype=float) for v in (center, low, high))
+    return np.stack([np.clip(center - low, 0, None), np.clip(high - center, 0, None)])
+
+
 def missing_panel(ax, text: str) -> None:
     """Say on a panel why it has no data (a family the config lacks, a metric never evaluated)."""
     ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", fontsize=8, wrap=True,

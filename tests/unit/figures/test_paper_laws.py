@@ -312,3 +312,16 @@ def test_table1_figure_ours_with_intervals_and_the_papers_cells(tmp_path, figure
     assert theirs.images[0].get_array().mask.sum() == 8  # 9 cells, one printed
     assert sum(t.startswith("3.8–") for t in _texts(theirs)) == 2  # csharp and java with Python
     assert "hatched" in theirs.get_title()
+
+
+def test_fig2_parameters_draw_an_estimate_outside_its_bootstrap_interval(tmp_path, figures):
+    """A percentile interval need not hold the fit on all the data: that side's bar is empty,
+    not an error (matplotlib rejects negative error bars)."""
+    fits = laws()
+    value = fits["java"]["params"]["alpha"]
+    fits["java"]["ci95"]["alpha"] = [value * 1.1, value * 1.5]  # the estimate below its interval
+    plot_law_parameters(fits, tmp_path / "p.pdf", tmp_path / "p.png")
+    alpha_axis = [ax for ax in figures[0].axes if ax.get_ylabel().startswith("ours")][0]
+    order = [t.get_text() for t in alpha_axis.get_xticklabels()]
+    bars = alpha_axis.containers[order.index("java")].lines[2][0].get_segments()[0]
+    assert bars[:, 1].min() == pytest.approx(value) and bars[:, 1].max() == pytest.approx(value * 1.5)
