@@ -5,10 +5,10 @@
 
 # Seconds of pandas on a few small tables: on a cluster it runs in the Snakemake process.
 localrules:
-    claims_check,
+    check_claims,
 
 
-rule claims_check:
+rule check_claims:
     """The paper's claims, each with our value, its interval, the paper's value and a verdict
     (reproduced / not reproduced / not testable at this scale): results/claims.csv and the table
     the report opens with."""
@@ -21,8 +21,8 @@ rule claims_check:
         budgets=list(BUDGETS),
         thresholds=get_claims_thresholds,  # the verdicts' thresholds, stated in the caption
     log:
-        "logs/claims_check/claims_check.log",
+        "logs/check_claims/check_claims.log",
     conda:
         "../../envs/codescale.yaml"
     script:
-        "../scripts/claims_check.py"
+        "../scripts/check_claims.py"

@@ -4,12 +4,12 @@
 
 
 localrules:
-    paper_laws_multilingual,
-    paper_laws_languages,
-    paper_laws_synergy,
+    plot_paper_multilingual_law,
+    plot_paper_language_laws,
+    plot_paper_synergy,
 
 
-rule paper_laws_multilingual:
+rule plot_paper_multilingual_law:
     """Fig. 1: predicted vs measured average loss of the held-out mixtures for the paper's
     proportion-dependent law, the mixture-blind baseline and the model the allocation used."""
     input:
@@ -19,18 +19,18 @@ rule paper_laws_multilingual:
         table=report("results/paper/multilingual_law.csv", caption="../report/paper_laws_multilingual_table.rst",
                      category=REPORT_SECTIONS["allocation"], subcategory=REPORT_SUBSECTIONS["paper"]),
         pdf="results/figures/paper_fig1_multilingual_law.pdf",
-        png=report("results/figures/paper_fig1_multilingual_law.png", caption="../report/paper_laws_multilingual.rst",
+        png=report("results/figures/paper_fig1_multilingual_law.png", caption="../report/plot_paper_multilingual_law.rst",
                    category=REPORT_SECTIONS["allocation"], subcategory=REPORT_SUBSECTIONS["paper"]),
     params:
     log:
-        "logs/paper_laws_multilingual/paper_laws_multilingual.log",
+        "logs/plot_paper_multilingual_law/plot_paper_multilingual_law.log",
     conda:
         "../../envs/codescale.yaml"
     script:
-        "../scripts/paper_laws_multilingual.py"
+        "../scripts/plot_paper_multilingual_law.py"
 
 
-rule paper_laws_languages:
+rule plot_paper_language_laws:
     """Fig. 2: per-language fitted L(N, D) surfaces with the measured points; the table of α_N, α_D,
     L_∞ beside the paper's with both rankings and Spearman's ρ; our parameters beside the paper's."""
     input:
@@ -42,21 +42,21 @@ rule paper_laws_languages:
                      category=REPORT_SECTIONS["laws"], subcategory=REPORT_SUBSECTIONS["paper"]),
         surfaces_pdf="results/figures/paper_fig2_language_laws.pdf",
         surfaces_png=report("results/figures/paper_fig2_language_laws.png",
-                            caption="../report/paper_laws_languages.rst", category=REPORT_SECTIONS["laws"], subcategory=REPORT_SUBSECTIONS["paper"]),
+                            caption="../report/plot_paper_language_laws.rst", category=REPORT_SECTIONS["laws"], subcategory=REPORT_SUBSECTIONS["paper"]),
         parameters_pdf="results/figures/paper_fig2_parameters.pdf",
         parameters_png=report("results/figures/paper_fig2_parameters.png",
                               caption="../report/paper_laws_languages_parameters.rst",
                               category=REPORT_SECTIONS["laws"], subcategory=REPORT_SUBSECTIONS["paper"]),
     params:
     log:
-        "logs/paper_laws_languages/paper_laws_languages.log",
+        "logs/plot_paper_language_laws/plot_paper_language_laws.log",
     conda:
         "../../envs/codescale.yaml"
     script:
-        "../scripts/paper_laws_languages.py"
+        "../scripts/plot_paper_language_laws.py"
 
 
-rule paper_laws_synergy:
+rule plot_paper_synergy:
     """Table 1: our relative synergy gains with their seed intervals beside the paper's cells."""
     input:
         "results/laws/synergy.csv",
@@ -64,12 +64,12 @@ rule paper_laws_synergy:
         table=report("results/paper/synergy.csv", caption="../report/paper_laws_synergy_table.rst",
                      category=REPORT_SECTIONS["synergy"], subcategory=REPORT_SUBSECTIONS["paper"]),
         pdf="results/figures/paper_table1_synergy.pdf",
-        png=report("results/figures/paper_table1_synergy.png", caption="../report/paper_laws_synergy.rst",
+        png=report("results/figures/paper_table1_synergy.png", caption="../report/plot_paper_synergy.rst",
                    category=REPORT_SECTIONS["synergy"], subcategory=REPORT_SUBSECTIONS["paper"]),
     params:
     log:
-        "logs/paper_laws_synergy/paper_laws_synergy.log",
+        "logs/plot_paper_synergy/plot_paper_synergy.log",
     conda:
         "../../envs/codescale.yaml"
     script:
-        "../scripts/paper_laws_synergy.py"
+        "../scripts/plot_paper_synergy.py"

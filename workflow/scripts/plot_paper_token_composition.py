@@ -1,4 +1,4 @@
-"""Adapter for rule paper_allocation_fig5: token composition, uniform vs optimized."""
+"""Adapter for rule plot_paper_token_composition: token composition, uniform vs optimized."""
 
 import sys
 

@@ -1,4 +1,4 @@
-"""Adapter for rule paper_strategy_fig3: unseen-direction loss by size, ours and the paper's."""
+"""Adapter for rule plot_paper_unseen_loss: unseen-direction loss by size, ours and the paper's."""
 
 import sys
 

@@ -1,4 +1,4 @@
-"""Adapter for rule paper_allocation_fig6: BLEU, Pass@1 and loss per language, uniform vs optimized."""
+"""Adapter for rule plot_paper_allocation_scores: BLEU, Pass@1 and loss per language, uniform vs optimized."""
 
 import sys
 

@@ -1,4 +1,4 @@
-"""Adapter for rule claims_check."""
+"""Adapter for rule check_claims."""
 import sys
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821

@@ -1,4 +1,4 @@
-"""Adapter for rule paper_laws_languages."""
+"""Adapter for rule plot_paper_language_laws."""
 import sys
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821

@@ -1,4 +1,4 @@
-"""Adapter for rule paper_laws_synergy."""
+"""Adapter for rule plot_paper_synergy."""
 import sys
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821

@@ -1,4 +1,4 @@
-"""Adapter for rule paper_strategy_fig4: translation per direction by organization (the radar)."""
+"""Adapter for rule plot_paper_translation_radar: translation per direction by organization (the radar)."""
 
 import sys
 

@@ -1,4 +1,4 @@
-"""Adapter for rule paper_strategy_table3: Pass@1 per organization and model (the paper's Table 3)."""
+"""Adapter for rule tabulate_paper_pass_rates: Pass@1 per organization and model (the paper's Table 3)."""
 
 import sys
 

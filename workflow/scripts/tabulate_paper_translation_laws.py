@@ -1,4 +1,4 @@
-"""Adapter for rule paper_strategy_table2: the paper's Table 2 (translation laws) beside ours."""
+"""Adapter for rule tabulate_paper_translation_laws: the paper's Table 2 (translation laws) beside ours."""
 
 import sys
 
