@@ -264,6 +264,7 @@ NO_DEFAULT = {
     ".evaluate.translation": "a task of the study", ".evaluate.humaneval": "a task of the study",
     ".evaluate.multipl_e": "a task of the study",
     ".synth": "study 3", ".synth.user_pairs.train": "your own data", ".synth.user_pairs.eval": "your own data",
+    ".laws.direction_bootstrap": "default: laws.bootstrap",
 }
 
 
