@@ -410,7 +410,7 @@ def get_claims_thresholds(wildcards):
 
 
 def claims_outputs():
-    """Targets of rule all that this file's rules write."""
+    """Targets of `all` from workflow/rules/claims.smk."""
     return ["results/claims.csv", "results/claims.html"]
 
 
