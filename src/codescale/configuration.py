@@ -109,6 +109,8 @@ def check_config(config: dict) -> None:
             for m in exp[fam]["models"]]
     refs += [(f"allocation.budgets.{b}.model", v["model"])
              for b, v in config["allocation"]["budgets"].items()]
+    for task, key in (("translation", "generate_models"), ("humaneval", "models"), ("multipl_e", "models")):
+        refs += [(f"evaluate.{task}.{key}", m) for m in (config["evaluate"].get(task) or {}).get(key, [])]
     for key, m in refs:
         if m not in models:
             problems.append(f"{key}: unknown model {m!r} (known: {sorted(models)})")

@@ -265,6 +265,8 @@ NO_DEFAULT = {
     ".evaluate.multipl_e": "a task of the study",
     ".synth": "study 3", ".synth.user_pairs.train": "your own data", ".synth.user_pairs.eval": "your own data",
     ".laws.direction_bootstrap": "default: laws.bootstrap",
+    ".evaluate.translation.generate_models": "default: every model generates",
+    ".evaluate.humaneval.models": "default: every model", ".evaluate.multipl_e.models": "default: every model",
 }
 
 

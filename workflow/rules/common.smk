@@ -321,7 +321,11 @@ def _run_tasks(run):
     for task in TASKS:
         cfg = config["evaluate"].get(task)
         if cfg and run.family in cfg["families"]:
-            cfg = {k: v for k, v in cfg.items() if k != "families"}
+            if task != "translation" and run.model not in cfg.get("models", [run.model]):
+                continue  # a generation-only task restricted to other models
+            cfg = {k: v for k, v in cfg.items() if k not in ("families", "models", "generate_models")}
+            if task == "translation" and run.model not in config["evaluate"][task].get("generate_models", [run.model]):
+                cfg["generate_per_direction"] = 0  # loss only
             if task == "translation" and run.family == "strategy" and run.mixture != "shuffled":
                 cfg["format"] = run.mixture  # a pair-trained run is prompted in its own format
             tasks[task] = cfg

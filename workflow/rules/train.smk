@@ -17,9 +17,10 @@ rule plan_run:
 
 rule train_model:
     """Train one run with Megatron-Core (CPU: local spec + gloo; GPU: TE spec, bf16/fp8), then
-    score its final checkpoint on every language's validation tokens in the same process, as
-    Megatron-LM does at the end of training: importing Megatron costs ~7 s per process, a third
-    of a small run, so a separate evaluation job per run would double that overhead. A WSD branch
+    score its final checkpoint on every language's validation tokens in the same job, as
+    Megatron-LM does at the end of training (a separate job per run would load it again). The
+    work runs in a child of the warm fork server where one can be used (codescale.forkserver:
+    no import of torch and Megatron-Core per job). A WSD branch
     (grid: wsd) starts from its stable run's checkpoint at its ladder point (input `branch`)."""
     input:
         spec="results/runs/{run}/spec.json",

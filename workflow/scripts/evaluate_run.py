@@ -4,14 +4,11 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
 
-from codescale.artifacts import digested_directory, read_json  # noqa: E402
-from codescale.evaluate.tasks import evaluate_tasks  # noqa: E402
+from codescale.evaluate.job import evaluate_run  # noqa: E402
 
 s = snakemake  # noqa: F821
-corpus = getattr(s.input, "corpus", None)  # the synthesized corpus's digest, for translation
-results = evaluate_tasks(read_json(s.input.spec), digested_directory(s.input.checkpoint), s.input.tokenizer,
-                         s.output[0], tasks=s.params.tasks, corpus_dir=corpus and digested_directory(corpus),
-                         threads=s.threads)
+results = evaluate_run(spec=s.input.spec, checkpoint=s.input.checkpoint, tokenizer=s.input.tokenizer,
+                       out_dir=s.output[0], tasks=dict(s.params.tasks), corpus=getattr(s.input, "corpus", None),
+                       threads=s.threads)
 for name, result in results.items():
-    print(name, json.dumps({"seconds": result["seconds"], "statuses": result.get("all_statuses")}),
-          file=sys.stderr)
+    print(name, json.dumps(result), file=sys.stderr)

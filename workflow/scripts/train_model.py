@@ -1,23 +1,15 @@
 """Adapter for rule train_model: train the run, then score its final checkpoint."""
 import sys
-from pathlib import Path
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
 
-from codescale.artifacts import digested_directory, read_json, write_tree_digest  # noqa: E402
-from codescale.evaluate.loss import write_validation_loss  # noqa: E402
-from codescale.train.loop import train_run  # noqa: E402
+from codescale.train.job import train_model  # noqa: E402
 
 s = snakemake  # noqa: F821
-spec = read_json(s.input.spec)
-tokens_dir = Path(s.input.manifest).parent
-for dataset in s.input.datasets:  # the token directories still hold what their digests list
-    digested_directory(dataset)
-for stable in s.input.branch:  # a WSD branch: its stable run's checkpoints are as digested
-    digested_directory(stable)
-result = train_run(spec, Path(s.output.metrics).parent, tokens_dir, threads=s.threads,
-                   log_interval=s.params.log_interval, checkpoint_interval=s.params.checkpoint_interval)
+result = train_model(spec=s.input.spec, manifest=s.input.manifest, datasets=list(s.input.datasets),
+                     branch=list(s.input.branch), metrics=s.output.metrics, checkpoint=s.output.checkpoint,
+                     checkpoint_digest=s.output.checkpoint_digest, evaluation=s.output.evaluation,
+                     threads=s.threads, log_interval=s.params.log_interval,
+                     checkpoint_interval=s.params.checkpoint_interval, eval_datasets=list(s.params.eval_datasets),
+                     eval_sequences=s.params.eval_sequences)
 print(result, file=sys.stderr)
-write_validation_loss(s.output.evaluation, spec, s.output.checkpoint, tokens_dir, s.params.eval_datasets,
-                      sequences=s.params.eval_sequences, threads=s.threads)
-write_tree_digest(s.output.checkpoint, s.output.checkpoint_digest)
