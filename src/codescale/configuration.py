@@ -100,6 +100,17 @@ def check_config(config: dict) -> None:
             problems.append(f"sources.{name}.packages: required for kind {kind!r}")
         if kind in ("local", "documents") and not src.get("path"):
             problems.append(f"sources.{name}.path: required for kind {kind!r}")
+        for key in ("columns", "lang", "blobs"):
+            if key in src and kind != "documents":
+                problems.append(f"sources.{name}.{key}: only a documents source has it (kind is {kind!r})")
+        if kind == "documents":
+            if (src.get("columns") or {}).get("path", "path") is None and not src.get("lang"):
+                problems.append(f"sources.{name}: without a path column (columns.path: null) every record "
+                                "needs a language: set `lang`")
+            if src.get("lang") and src["lang"] not in src["langs"]:
+                problems.append(f"sources.{name}.lang: {src['lang']!r} is not in its langs {src['langs']}")
+            if src.get("blobs") and "content" in (src.get("columns") or {}):
+                problems.append(f"sources.{name}: contents come from `blobs` or from columns.content, not both")
     models = config["models"]
     for name, m in models.items():
         if m["hidden"] % m["heads"]:

@@ -58,6 +58,14 @@ def test_family_seeds_are_unique_non_negative_indices(config, seeds):
     (lambda c: c["allocation"]["budgets"]["b160k"].update(text_tokens=1000), "text_tokens: needs `text`"),
     (lambda c: c["experiments"].update(synergy={"models": ["m1"], "tokens": [1], "languages": ["go"]}),
      "synergy: needs at least two"),
+    (lambda c: c["evaluate"]["humaneval"].update(models=["m7"]), r"evaluate.humaneval.models: unknown model 'm7'"),
+    (lambda c: c["sources"]["jdk"].update(columns={"content": "text"}), r"sources.jdk.columns: only a documents"),
+    (lambda c: c["sources"].update(web={"kind": "documents", "langs": ["python"], "path": "/x",
+                                        "columns": {"path": None}}), r"sources.web: without a path column"),
+    (lambda c: c["sources"].update(web={"kind": "documents", "langs": ["python"], "path": "/x", "lang": "go"}),
+     r"sources.web.lang: 'go' is not in its langs"),
+    (lambda c: c["sources"].update(web={"kind": "documents", "langs": ["python"], "path": "/x",
+                                        "columns": {"content": "c"}, "blobs": {"path": "/b"}}), "not both"),
 ])
 def test_cross_checks_name_the_key(config, mutate, message):
     config = copy.deepcopy(config)
@@ -249,6 +257,12 @@ NO_DEFAULT = {
     ".sources.*.path": "required by local and documents (checked by check_config)",
     ".sources.*.unpack": "Debian packages only",
     ".sources.*.repo_root": "without it each package is one repository",
+    ".sources.*.columns": "documents only; each field's default is in its description",
+    ".sources.*.columns.content": "default: content (document_files.RecordSpec)",
+    ".sources.*.columns.path": "default: path", ".sources.*.columns.repo": "default: repo, else repo_name",
+    ".sources.*.columns.id": "absent: a synthetic path is file#row",
+    ".sources.*.columns.length": "absent: the size is measured", ".sources.*.columns.encoding": "absent: detected",
+    ".sources.*.lang": "absent: detected from the path", ".sources.*.blobs": "absent: content is a column",
     ".train.schedule.decay_fraction": "wsd and wcl only",
     ".train.schedule.wcl_mid_lr": "wcl only",
     "#model.lr": "absent: train.schedule.lr",

@@ -100,6 +100,12 @@ def get_source_byte_caps(wildcards):
     return caps
 
 
+def get_source_record_spec(wildcards):
+    """How a documents source's records map to documents: its columns, language and blob store."""
+    spec = SOURCES[wildcards.source]
+    return {k: spec[k] for k in ("columns", "lang", "blobs") if k in spec}
+
+
 def get_corpus_dirs_for_lang(wildcards):
     return [f"results/corpus/{s}" for s, spec in SOURCES.items() if wildcards.lang in spec["langs"]]
 

@@ -18,7 +18,8 @@ rule fetch_sources:
 
 
 rule build_corpus:
-    """Documents of one source (language by extension, byte-capped sample), sharded by hash."""
+    """Documents of one source (language by extension, byte-capped sample), sharded by hash; a
+    documents source streams (memory does not grow with its size)."""
     input:
         fetched=digest("resources/sources/{source}"),
     output:
@@ -30,6 +31,7 @@ rule build_corpus:
         shards=config["corpus"]["shards"],
         max_file_bytes=config["corpus"]["max_file_bytes"],
         on_bad_record=config["corpus"]["on_bad_record"],
+        record_spec=get_source_record_spec,
     log:
         "logs/build_corpus/{source}.log",
     cache: "omit-software"

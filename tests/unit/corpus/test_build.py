@@ -202,7 +202,7 @@ def test_parquet_without_the_columns_is_always_an_error(tmp_path):
     (tmp_path / "docs").mkdir()
     pq.write_table(pa.table({"text": ["x"]}), tmp_path / "docs/other.parquet")
     fetched = _documents_source(tmp_path, {})
-    with pytest.raises(DocumentFileError, match=r"other.parquet: document files need `content` and `path`"):
+    with pytest.raises(DocumentFileError, match=r"other.parquet: document files need `path` and `content` columns"):
         _build_docs(fetched, tmp_path / "c", on_bad_record="skip")
 
 
