@@ -82,6 +82,15 @@ def executed_languages(config: dict) -> list[str]:
     return [lang for lang in langs if lang in executed]
 
 
+def corpus_shards(config: dict) -> int:
+    """Shards per source (the curation and tokenization jobs per language): ``corpus.shards``, or
+    more when ``corpus.shard_bytes`` asks for shards of at most that many bytes of a language's
+    byte cap (documents are spread over shards by content hash, so shards are about equal)."""
+    corpus = config["corpus"]
+    target = corpus.get("shard_bytes")
+    return max(corpus["shards"], -(-corpus["byte_cap"] // target) if target else 1)
+
+
 class ConfigError(ValueError):
     """The configuration is inconsistent."""
 

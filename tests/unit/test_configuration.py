@@ -262,7 +262,7 @@ NO_DEFAULT = {
     ".sources.*.columns.path": "default: path", ".sources.*.columns.repo": "default: repo, else repo_name",
     ".sources.*.columns.id": "absent: a synthetic path is file#row",
     ".sources.*.columns.length": "absent: the size is measured", ".sources.*.columns.encoding": "absent: detected",
-    ".sources.*.lang": "absent: detected from the path", ".sources.*.blobs": "absent: content is a column",
+    ".sources.*.lang": "absent: detected from the path", ".corpus.shard_bytes": "absent: `shards` alone", ".sources.*.blobs": "absent: content is a column",
     ".train.schedule.decay_fraction": "wsd and wcl only",
     ".train.schedule.wcl_mid_lr": "wcl only",
     "#model.lr": "absent: train.schedule.lr",
@@ -316,3 +316,14 @@ def test_settings_dataclasses_have_no_defaults_and_mirror_the_schema():
                 f"{cls.__name__}.{f.name} has a default (the schema's is the only one)"
     for cls, node in mirrors.items():
         assert {f.name for f in dataclasses.fields(cls)} == set(node["properties"]), cls
+
+
+def test_shard_bytes_raises_the_shard_count_to_fit_the_cap(config):
+    from codescale.configuration import corpus_shards
+
+    config = copy.deepcopy(config)
+    assert corpus_shards(config) == config["corpus"]["shards"]
+    config["corpus"].update(byte_cap=10**10, shard_bytes=3 * 10**9, shards=2)
+    assert corpus_shards(config) == 4
+    config["corpus"]["shards"] = 9
+    assert corpus_shards(config) == 9

@@ -132,7 +132,8 @@ def test_smoke_through_slurm_equals_local_run(smoke_run, slurm_run):
 
 # Cached rules whose jobs run on the cluster (each job's own Snakemake fetches or stores), and one
 # (fetch_sources, a local rule) that the workflow runs itself.
-CACHED_RULES = ("fetch_sources", "build_corpus", "train_tokenizer", "tokenize_language", "synthesize_parallel_corpus",
+CACHED_RULES = ("fetch_sources", "build_corpus", "train_tokenizer", "tokenize_shard", "tokenize_language",
+                "synthesize_parallel_corpus",
                 "tokenize_parallel", "train_model", "evaluate_run", "fit_language_laws", "optimize_allocation")
 
 

@@ -259,7 +259,7 @@ CODE_EDITS = {
     "curate/near_duplicates.py": {"find_near_duplicates"},
     "curate/assembly.py": {"assemble_documents"},
     "curate/summary.py": {"summarize_curation"},
-    "tokens/shards.py": {"tokenize_language", "tokenize_parallel"},
+    "tokens/shards.py": {"tokenize_shard", "tokenize_language", "tokenize_parallel"},
     "synth/generate.py": {"synthesize_parallel_corpus"},
     "experiments/grid.py": {"plan_run"},
     "train/loop.py": {"train_model"},  # evaluate_run too, downstream of it
@@ -329,7 +329,7 @@ def test_between_workflow_cache_restores_instead_of_recomputing(smoke_run, cache
     logs = other / "logs"
     # Cached rules were restored: their scripts never ran, so their logs (which Snakemake
     # creates) stayed empty; the scripts always write to them when they run.
-    for rule in ("fetch_sources", "build_corpus", "train_tokenizer", "tokenize_language",
+    for rule in ("fetch_sources", "build_corpus", "train_tokenizer", "tokenize_shard", "tokenize_language",
                  "train_model", "fit_language_laws"):
         written = [p for p in (logs / rule).rglob("*.log") if p.stat().st_size > 0]
         assert not written, f"{rule} ran instead of being restored: {written}"

@@ -10,7 +10,7 @@ from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
 from codescale.artifacts import DIGEST_SUFFIX
-from codescale.configuration import check_config, code_languages, executed_languages
+from codescale.configuration import check_config, code_languages, corpus_shards, executed_languages
 from codescale.corpus.documents import shard_names
 from codescale.experiments.grid import allocation_budget_runs, allocation_runs, expand_runs, run_spec, stable_runs
 from codescale.provenance import script_code_hash
@@ -23,7 +23,7 @@ check_config(config)
 LANGUAGES = config["languages"]
 CODE_LANGUAGES = code_languages(LANGUAGES)  # without `text` (natural language)
 SOURCES = {n: s for n, s in config["sources"].items() if set(s["langs"]) & set(LANGUAGES)}
-SHARDS = shard_names(config["corpus"]["shards"])
+SHARDS = shard_names(corpus_shards(config))
 RUNS = {r.run: r for r in expand_runs(config)}
 STABLE_RUNS = {r.run: r for r in stable_runs(config)}  # WSD grids: trained, not evaluated
 ALLOCATION_RUNS = {r.run: r for r in allocation_runs(config)}
@@ -146,6 +146,10 @@ def get_curated_shards(wildcards=None, lang=None):
 
 def get_curated_shards_for_lang(wildcards):
     return get_curated_shards(lang=wildcards.lang)
+
+
+def get_token_part_digests_for_lang(wildcards):
+    return [digest(f"results/token_parts/{wildcards.lang}/{s}") for s in SHARDS]
 
 
 def get_curated_by_lang(wildcards):

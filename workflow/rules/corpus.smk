@@ -28,7 +28,7 @@ rule build_corpus:
         job_wildcards=get_wildcards,
         langs=get_source_langs,
         byte_caps=get_source_byte_caps,
-        shards=config["corpus"]["shards"],
+        shards=len(SHARDS),
         max_file_bytes=config["corpus"]["max_file_bytes"],
         on_bad_record=config["corpus"]["on_bad_record"],
         record_spec=get_source_record_spec,

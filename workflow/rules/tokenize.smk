@@ -18,17 +18,38 @@ rule train_tokenizer:
         "../scripts/train_tokenizer.py"
 
 
-rule tokenize_language:
-    """Megatron-Core IndexedDataset (train and valid) for one language."""
+rule tokenize_shard:
+    """One curated shard of a language as Megatron-Core IndexedDatasets (train and valid), a part
+    of the language's tokens: a language tokenizes in parallel over its shards."""
     input:
-        shards=get_curated_shards_for_lang,
+        shard="results/curate/{lang}/{shard}.parquet",
         tokenizer="results/tokenizer/tokenizer.json",
+    output:
+        tokens=directory("results/token_parts/{lang}/{shard}"),
+        digest="results/token_parts/{lang}/{shard}.digest.json",
+    params:
+        job_wildcards=get_wildcards,
+        valid_fraction=config["tokenizer"]["valid_fraction"],
+    log:
+        "logs/tokenize_shard/{lang}/{shard}.log",
+    cache: "omit-software"
+    threads: 1
+    conda:
+        "../../envs/codescale.yaml"
+    script:
+        "../scripts/tokenize_shard.py"
+
+
+rule tokenize_language:
+    """A language's tokens (train and valid): its shards' parts concatenated with Megatron-Core's
+    IndexedDatasetBuilder.add_index."""
+    input:
+        parts=get_token_part_digests_for_lang,
     output:
         tokens=directory("results/tokens/{lang}"),
         digest="results/tokens/{lang}.digest.json",
     params:
         job_wildcards=get_wildcards,
-        valid_fraction=config["tokenizer"]["valid_fraction"],
     log:
         "logs/tokenize_language/{lang}.log",
     cache: "omit-software"

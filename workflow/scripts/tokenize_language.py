@@ -3,12 +3,11 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
 
-from codescale.artifacts import write_tree_digest  # noqa: E402
-from codescale.tokens.shards import tokenize_dataset  # noqa: E402
+from codescale.artifacts import digested_directory, write_tree_digest  # noqa: E402
+from codescale.tokens.shards import merge_parts  # noqa: E402
 
 s = snakemake  # noqa: F821
-counts = tokenize_dataset(list(s.input.shards), s.input.tokenizer, s.output.tokens,
-                          valid_fraction=s.params.valid_fraction,
-                          upstream=f"curation of {s.wildcards.lang} (results/curate/summary.tsv)")
+counts = merge_parts([digested_directory(p) for p in s.input.parts], s.output.tokens,
+                     upstream=f"curation of {s.wildcards.lang} (results/curate/summary.tsv)")
 write_tree_digest(s.output.tokens, s.output.digest)
 print(counts, file=sys.stderr)

@@ -8,7 +8,7 @@ from codescale.tokens.shards import tokenize_dataset  # noqa: E402
 
 s = snakemake  # noqa: F821
 counts = tokenize_dataset([s.input.documents], s.input.tokenizer, s.output.tokens,
-                          valid_fraction=s.params.valid_fraction, require_valid=False,
+                          valid_fraction=s.params.valid_fraction, require=("train",),
                           upstream=f"synthesis (results/synth/corpus/report.json) or organizing "
                                    f"{s.wildcards.organization}")
 write_tree_digest(s.output.tokens, s.output.digest)

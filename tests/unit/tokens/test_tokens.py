@@ -70,3 +70,30 @@ def test_an_empty_input_names_the_step_that_emptied_it(curated, tmp_path):
         tokenize_dataset([empty], d / "tokenizer.json", tmp_path / "python", valid_fraction=0.2,
                          upstream="curation of python (results/curate/summary.tsv)")
     assert not (tmp_path / "python").exists()
+
+
+def test_parts_merged_equal_one_pass_over_all_shards(curated, tmp_path):
+    """A language tokenized per shard and joined (Megatron's add_index) is the dataset tokenized in
+    one pass: the same token files byte for byte and the same document index."""
+    from codescale.megatron import IndexedDataset
+    from codescale.tokens.shards import merge_parts
+
+    d, path, _, _ = curated
+    table = pq.read_table(path)
+    shards = [tmp_path / "a.parquet", tmp_path / "b.parquet", tmp_path / "empty.parquet"]
+    pq.write_table(table.slice(0, 150), shards[0], row_group_size=40)
+    pq.write_table(table.slice(150), shards[1])
+    pq.write_table(table.slice(0, 0), shards[2])
+    whole = tokenize_dataset(shards, d / "tokenizer.json", tmp_path / "whole", valid_fraction=0.2)
+    parts = [tokenize_dataset([s], d / "tokenizer.json", tmp_path / f"part{i}", valid_fraction=0.2, require=())
+             for i, s in enumerate(shards)]
+    assert parts[2]["train"]["documents"] == 0
+    merged = merge_parts([tmp_path / f"part{i}" for i in range(3)], tmp_path / "merged")
+    assert merged == whole
+    for split in ("train", "valid"):
+        assert (tmp_path / "merged" / f"{split}.bin").read_bytes() == (tmp_path / "whole" / f"{split}.bin").read_bytes()
+        a, b = IndexedDataset(str(tmp_path / "merged" / split)), IndexedDataset(str(tmp_path / "whole" / split))
+        assert list(a.sequence_lengths) == list(b.sequence_lengths)
+        assert list(a.document_indices) == list(b.document_indices)
+    with pytest.raises(ValueError, match="no token parts"):
+        merge_parts([], tmp_path / "none")
