@@ -43,6 +43,7 @@ include: "workflow/rules/paper_laws.smk"
 include: "workflow/rules/paper_strategy.smk"
 include: "workflow/rules/claims.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/export.smk"
 
 
 # Before any job starts (not on a dry run): every language the study compiles and runs must compile

@@ -262,7 +262,8 @@ NO_DEFAULT = {
     ".sources.*.columns.path": "default: path", ".sources.*.columns.repo": "default: repo, else repo_name",
     ".sources.*.columns.id": "absent: a synthetic path is file#row",
     ".sources.*.columns.length": "absent: the size is measured", ".sources.*.columns.encoding": "absent: detected",
-    ".sources.*.lang": "absent: detected from the path", ".corpus.shard_bytes": "absent: `shards` alone", ".sources.*.blobs": "absent: content is a column",
+    ".sources.*.lang": "absent: detected from the path", ".corpus.shard_bytes": "absent: `shards` alone",
+    ".sources.*.blobs": "absent: content is a column",
     ".train.schedule.decay_fraction": "wsd and wcl only",
     ".train.schedule.wcl_mid_lr": "wcl only",
     "#model.lr": "absent: train.schedule.lr",
@@ -278,7 +279,7 @@ NO_DEFAULT = {
     ".evaluate.translation": "a task of the study", ".evaluate.humaneval": "a task of the study",
     ".evaluate.multipl_e": "a task of the study",
     ".synth": "study 3", ".synth.user_pairs.train": "your own data", ".synth.user_pairs.eval": "your own data",
-    ".laws.direction_bootstrap": "default: laws.bootstrap",
+    ".laws.direction_bootstrap": "default: laws.bootstrap", ".laws.direction_starts": "default: FitOptions.refine_top",
     ".evaluate.translation.generate_models": "default: every model generates",
     ".evaluate.humaneval.models": "default: every model", ".evaluate.multipl_e.models": "default: every model",
 }

@@ -16,7 +16,8 @@ opts = FitOptions(huber_delta=s.params.options["huber_delta"],
                   bootstrap=s.params.options["bootstrap"], seed=s.params.options["seed"])
 start = time.perf_counter()
 fits = fit_translation_laws(summary, opts, workers=s.threads,
-                            direction_bootstrap=s.params.options.get("direction_bootstrap"))
+                            direction_bootstrap=s.params.options.get("direction_bootstrap"),
+                            direction_starts=s.params.options.get("direction_starts"))
 print(f"translation laws fitted in {time.perf_counter() - start:.1f} s on {s.threads} workers", file=sys.stderr)
 table = translation_law_table(fits)
 write_json(s.output[0], fits)

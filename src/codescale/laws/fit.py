@@ -62,7 +62,7 @@ def fit_with_uncertainty(n, d, loss, opts: FitOptions = DEFAULT_OPTIONS, groups=
     out["points"] = [{"N": float(a), "D": float(b), "loss": float(c)}
                      for a, b, c in zip(n, d, loss, strict=True)]
     out["options"] = {"huber_delta": opts.huber_delta, "starts": len(form.starts({}, loss)),
-                      "refine_top": opts.refine_top}
+                      "refine_top": opts.refine_top, "refit_maxiter": opts.refit_maxiter}
     return out
 
 

@@ -159,7 +159,8 @@ def _run(jobs: list, workers: int) -> dict:
 
 
 def fit_translation_laws(summary: pd.DataFrame, opts: FitOptions = DEFAULT_OPTIONS, min_points: int = 6,
-                         workers: int | None = 1, direction_bootstrap: int | None = None) -> dict:
+                         workers: int | None = 1, direction_bootstrap: int | None = None,
+                         direction_starts: int | None = None) -> dict:
     """Per organization: laws on the mean seen and unseen loss and on each direction.
 
     Returns ``{"form", "conventions", "published", "points": [records of translation_points],
@@ -168,7 +169,9 @@ def fit_translation_laws(summary: pd.DataFrame, opts: FitOptions = DEFAULT_OPTIO
     direction) or ``{"skipped": reason, "points": k}``. Fits run on ``workers`` processes
     (``None``: every CPU; 1: in this process). ``direction_bootstrap`` (``None``: as ``opts``) sets
     the bootstrap draws of the per-direction fits alone: with 42 directions per organization they
-    are most of the work, and on a small grid they are rarely identified.
+    are most of the work, and on a small grid they are rarely identified. ``direction_starts``
+    (``None``: ``opts.refine_top``) sets how many of the best-scored grid points their full fits
+    start from.
     """
     if min_points < MIN_LAW_POINTS:
         raise ValueError(f"min_points must be at least {MIN_LAW_POINTS} (the law has 5 parameters)")
@@ -182,8 +185,9 @@ def fit_translation_laws(summary: pd.DataFrame, opts: FitOptions = DEFAULT_OPTIO
         entry = result.setdefault(org, {"directions": {}})
         targets = [(scope, f"{scope}_loss", MIN_LAW_POINTS) for scope in SCOPES]
         targets += [(d, f"{DIRECTION_PREFIX}{d}", min_points) for d in sorted(kinds)]
-        per_direction = (opts if direction_bootstrap is None
-                         else dataclasses.replace(opts, bootstrap=direction_bootstrap))
+        per_direction = dataclasses.replace(
+            opts, bootstrap=opts.bootstrap if direction_bootstrap is None else direction_bootstrap,
+            refine_top=opts.refine_top if direction_starts is None else direction_starts)
         for name, column, need in targets:
             have = sub[np.isfinite(sub[column].astype(float))]
             n, d, loss = (have[c].to_numpy(dtype=float) for c in ("N", "D", column))

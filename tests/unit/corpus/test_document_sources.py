@@ -82,7 +82,7 @@ def test_a_stack_v2_shaped_source_joins_gzip_blobs_while_streaming(tmp_path):
     store = tmp_path / "store"
     store.mkdir()
     files = {
-        "ok.py": ("me/a", "def f():\n    return 1\n".encode(), "UTF-8"),
+        "ok.py": ("me/a", b"def f():\n    return 1\n", "UTF-8"),
         "latin.py": ("me/a", "s = 'café'\n".encode("latin-1"), "ISO-8859-1"),
         "gone.py": ("me/b", b"x = 1\n", "UTF-8"),             # its blob is not in the store
         "huge.py": ("me/b", b"y = 2\n" * 1000, "UTF-8"),      # over max_file_bytes by its length: never read

@@ -125,6 +125,10 @@ def test_direction_bootstrap_sets_the_per_direction_draws_alone():
     entry = fits["organizations"]["pairing"]
     assert entry["seen"]["bootstrap_samples"] == 6 and entry["unseen"]["bootstrap_samples"] == 6
     assert {fit["bootstrap_samples"] for fit in entry["directions"].values()} == {2}
+    fewer = fit_translation_laws(summary, FitOptions(bootstrap=6, refine_top=4), workers=1, direction_bootstrap=2,
+                                 direction_starts=1)["organizations"]["pairing"]
+    assert {fit["options"]["refine_top"] for fit in fewer["directions"].values()} == {1}
+    assert fewer["seen"]["options"]["refine_top"] == 4 and fewer["seen"] == entry["seen"]
 
 
 def test_seeds_are_separate_points_of_one_cell():
