@@ -466,7 +466,7 @@ def plot_translation_radar(summary: pd.DataFrame, pdf, png) -> None:
     metric the runs lack gets a panel saying so. The paper prints no per-direction values for its
     radar, so only ours is drawn."""
     fig, axes = plt.subplots(1, 2, figsize=(15, 8.2), subplot_kw={"projection": "polar"})
-    cell_note = ""
+    notes = {}
     for ax, (metric, label) in zip(axes, METRICS.items(), strict=True):
         table, cell = direction_scores(summary, metric)
         ax.set_title(label, fontsize=10, pad=36, fontweight="bold")
@@ -521,11 +521,18 @@ def plot_translation_radar(summary: pd.DataFrame, pdf, png) -> None:
             missing_panel(
                 ax, "BLEU is 0 for every direction and organization:\nmodels this small produce no matching n-grams"
             )
-        cell_note = (
+        notes[ax] = (
             f"largest model {cell['model']} (N = {cell['params'] / 1e6:.3g}M non-embedding), "
             f"D = {cell['tokens']:,.0f} tokens; mean over {cell['n_seeds']} "
             f"seed{'s' if cell['n_seeds'] > 1 else ''}"
         )
+    # each panel takes the largest model that has its metric (generation may be kept to some
+    # models: evaluate.translation.generate_models); say so per panel when they differ
+    cell_note = next(iter(notes.values())) if len(set(notes.values())) == 1 else ""
+    if not cell_note:
+        for ax, note in notes.items():
+            ax.set_title(f"{ax.get_title()}\n{note.replace('largest model', 'largest model with it:')}",
+                         fontsize=9, pad=36, fontweight="bold")
     handles, labels = [], []
     for ax in axes:
         for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):

@@ -224,3 +224,13 @@ def test_fig4_without_bleu_says_so(tmp_path, figures):
     summary = strategy_summary()
     plot_translation_radar(summary[summary.metric != "bleu"], tmp_path / "r.pdf", tmp_path / "r.png")
     assert "no translation bleu" in " ".join(t.get_text() for t in figures[0].axes[1].texts)
+
+
+def test_fig4_names_each_panels_model_when_generation_is_kept_to_a_smaller_one(tmp_path, figures):
+    summary = strategy_summary(params=(1e5, 2e5))
+    # BLEU only at the smaller model, as with evaluate.translation.generate_models
+    summary = summary[(summary.metric != "bleu") | (summary.params == 1e5)]
+    plot_translation_radar(summary, tmp_path / "r.pdf", tmp_path / "r.png")
+    loss_ax, bleu_ax = figures[0].axes[:2]
+    assert "0.2M" in loss_ax.get_title() and "0.1M" in bleu_ax.get_title()
+    assert "largest model" not in figures[0]._suptitle.get_text()
