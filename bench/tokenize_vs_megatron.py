@@ -91,8 +91,13 @@ def ours(d: Path) -> None:
 
 
 def theirs(d: Path, megatron_lm: Path) -> None:
-    stub = "megatron.core.transformer.custom_layers.batch_invariant_kernels"
-    sys.modules[stub] = types.ModuleType(stub)  # GPU kernels that import triton; never called here
+    stub = types.ModuleType("megatron.core.transformer.custom_layers.batch_invariant_kernels")
+
+    def _gpu_only(*args, **kwargs):
+        raise RuntimeError("batch-invariant GPU kernels are not available in this benchmark")
+
+    stub.enable_batch_invariant_mode = _gpu_only  # GPU kernels that import triton; never called here
+    sys.modules[stub.__name__] = stub
     script = megatron_lm / "tools" / "preprocess_data.py"
     sys.argv = [str(script), "--input", str(d / "docs.jsonl"), "--json-keys", "text",
                 "--tokenizer-type", "HuggingFaceTokenizer", "--tokenizer-model", str(d / "tokenizer"),

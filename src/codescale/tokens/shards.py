@@ -53,7 +53,8 @@ def tokenize_dataset(shards: list[str | Path], tokenizer_path: str | Path, out_d
             pf = pq.ParquetFile(path)
             for batch in pf.iter_batches(batch_size=batch_size, columns=["doc_id", "content"]):
                 ids = batch.column("doc_id").to_pylist()
-                encodings = tok.encode_batch(batch.column("content").to_pylist(), add_special_tokens=False)
+                # the ids without the offsets and alignments encode_batch also computes: ~20% less CPU
+                encodings = tok.encode_batch_fast(batch.column("content").to_pylist(), add_special_tokens=False)
                 for did, enc in zip(ids, encodings, strict=True):
                     split = split_of(did, valid_fraction)
                     tokens = np.asarray(enc.ids + [eod], dtype=dtype)
