@@ -10,7 +10,7 @@ from codescale import forkserver
 def evaluate_run(*, spec: str, checkpoint: str, tokenizer: str, out_dir: str, tasks: dict, corpus: str | None,
                  threads: int) -> dict[str, dict]:
     """Evaluate one run (the output of rule ``evaluate_run``); returns each task's timing and statuses."""
-    return forkserver.call(_evaluate_run, **{k: v for k, v in locals().items()})
+    return forkserver.call(_evaluate_run, **locals())
 
 
 def _evaluate_run(*, spec: str, checkpoint: str, tokenizer: str, out_dir: str, tasks: dict, corpus: str | None,

@@ -14,7 +14,7 @@ def train_model(*, spec: str, manifest: str, datasets: list[str], branch: list[s
                 checkpoint: str, checkpoint_digest: str, evaluation: str, threads: int, log_interval: int,
                 checkpoint_interval: int, eval_datasets: list[str], eval_sequences: int) -> str:
     """Train and score one run (the outputs of rule ``train_model``); returns the training summary."""
-    return forkserver.call(_train_model, **{k: v for k, v in locals().items()})
+    return forkserver.call(_train_model, **locals())
 
 
 def _train_model(*, spec: str, manifest: str, datasets: list[str], branch: list[str], metrics: str,
